@@ -1,0 +1,475 @@
+"""A web page parsed once, with the cached views every feature family reads.
+
+``Page.from_bytes`` decodes (surviving a wrong or missing charset), caps the size, defuses
+pathologically deep nesting, and parses once with lexbor (selectolax). Every view below is
+computed on first use and cached, so a family pays only for what it reads and no view is
+computed twice.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from farmdetect.errors import InputError
+from farmdetect.urls import host_of, registrable_domain
+
+# A page larger than this is cut: the features of a farm page live in its first megabytes,
+# and lexbor parses ~40 MB/s, so 8 MB bounds one page's parse to a fraction of a second.
+MAX_HTML_CHARS = 8_000_000
+# HTML5 parsers are quadratic in nesting depth (lexbor: 20k-deep divs take 0.3 s, 100k take 9 s).
+# Browsers stop nesting at 512; we cut runs of more opening tags than this. The guard only runs
+# on pages with many tags, because a quadratic blow-up needs tens of thousands of them.
+MAX_OPEN_RUN = 256
+DEPTH_GUARD_MIN_TAGS = 20_000
+_OPEN_RUN = re.compile(r"(?:<[a-zA-Z][^<>]{0,200}>\s*){%d,}" % (MAX_OPEN_RUN + 1))
+
+# Marker inserted before block-level tags so that one C-level text() call yields text split by
+# block, not by text node (inline tags must not split a sentence).
+_SEP = "\x1f"
+_BLOCK_TAGS = (
+    "address|article|aside|blockquote|br|dd|div|dl|dt|fieldset|figcaption|figure|footer|form|"
+    "h[1-6]|header|hr|li|main|nav|ol|option|p|pre|section|table|td|th|tr|ul|title|button|label"
+)
+_BLOCK_RE = re.compile(r"<(/?)(%s)\b" % _BLOCK_TAGS, re.IGNORECASE)
+_INVISIBLE = ["script", "style", "noscript", "template", "svg", "iframe", "object", "head"]
+_WS = re.compile(r"[\s\x1f]+")
+_WORD = re.compile(r"\w+(?:['’]\w+)?", re.UNICODE)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_\-:.]+)", re.I)
+_HEADING_TAGS = "h1, h2, h3, h4, h5, h6"
+# A link text of at least this many words reads like an article title (recommendation items).
+TITLE_LIKE_MIN_WORDS = 3
+
+
+def clean(text: str | None) -> str:
+    """Collapse whitespace (and block markers) to single spaces."""
+    return _WS.sub(" ", text or "").strip()
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens (unicode-aware, apostrophes kept inside words)."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    text: str
+    host: str | None
+    internal: bool
+    rel: str = ""
+
+
+@dataclass
+class Block:
+    """A heading or label with the title-like link items grouped under it."""
+
+    heading: str
+    items: list[str]
+    links: list[Link]
+    classes: str = ""
+    tag: str = ""
+
+
+@dataclass
+class Page:
+    """One parsed page. Build it with ``Page.from_bytes`` or ``Page.from_str``."""
+
+    html: str
+    url: str | None = None
+    truncated: bool = False
+    encoding: str = "utf-8"
+    notes: list[str] = field(default_factory=list)
+
+    # ---------------------------------------------------------------- construction
+    @classmethod
+    def from_bytes(
+        cls, data: bytes, url: str | None = None, content_type: str | None = None
+    ) -> Page:
+        """Decode bytes (BOM, HTTP header, meta charset, then detection) and build a Page."""
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise InputError(f"expected bytes, got {type(data).__name__}")
+        data = bytes(data)
+        truncated = len(data) > MAX_HTML_CHARS
+        if truncated:
+            data = data[:MAX_HTML_CHARS]
+        html, encoding = decode_html(data, content_type)
+        page = cls.from_str(html, url=url)
+        page.truncated = page.truncated or truncated
+        page.encoding = encoding
+        return page
+
+    @classmethod
+    def from_str(cls, html: str, url: str | None = None) -> Page:
+        """Build a Page from already-decoded HTML."""
+        if not isinstance(html, str):
+            raise InputError(f"expected str, got {type(html).__name__}")
+        truncated = len(html) > MAX_HTML_CHARS
+        if truncated:
+            html = html[:MAX_HTML_CHARS]
+        return cls(html=html, url=url or None, truncated=truncated)
+
+    # ---------------------------------------------------------------- the parse
+    @cached_property
+    def tree(self) -> LexborHTMLParser:
+        """The lexbor tree of the page (block-marked; parsed once)."""
+        html = self.html
+        if html.count("<") > DEPTH_GUARD_MIN_TAGS and _OPEN_RUN.search(html):
+            html = _OPEN_RUN.sub(_cut_open_run, html)
+            self.notes.append(f"nesting deeper than {MAX_OPEN_RUN} was cut")
+        return LexborHTMLParser(_BLOCK_RE.sub(lambda m: _SEP + m.group(0), html))
+
+    @cached_property
+    def _head(self) -> dict[str, object]:
+        """Title, meta tags, canonical, lang, scripts: read before invisible nodes are stripped."""
+        tree = self.tree
+        title_node = tree.css_first("title")
+        meta: dict[str, str] = {}
+        for node in tree.css("meta"):
+            attrs = node.attributes
+            key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
+            content = attrs.get("content")
+            if key and content is not None and key.lower() not in meta:
+                meta[key.lower()] = clean(content)
+        canonical = ""
+        for node in tree.css("link[rel]"):
+            if "canonical" in (node.attributes.get("rel") or "").lower():
+                canonical = (node.attributes.get("href") or "").strip()
+                break
+        html_node = tree.css_first("html")
+        lang = (html_node.attributes.get("lang") or "") if html_node is not None else ""
+        scripts = [s.attributes.get("src") or "" for s in tree.css("script")]
+        inline_script_chars = sum(len(s.text() or "") for s in tree.css("script:not([src])"))
+        iframes = [f.attributes.get("src") or "" for f in tree.css("iframe")]
+        return {
+            "title": clean(title_node.text()) if title_node is not None else "",
+            "meta": meta,
+            "canonical": canonical,
+            "lang": (lang or "").strip().lower()[:10],
+            "scripts": [s for s in scripts if s],
+            "n_scripts": len(scripts),
+            "inline_script_chars": inline_script_chars,
+            "iframes": iframes,
+        }
+
+    @cached_property
+    def body(self) -> LexborNode | None:
+        """The body with scripts, styles and other invisible nodes removed."""
+        self._head  # noqa: B018 - read head views before stripping
+        tree = self.tree
+        tree.strip_tags(_INVISIBLE)
+        return tree.body
+
+    # ---------------------------------------------------------------- head views
+    @property
+    def title(self) -> str:
+        return str(self._head["title"])
+
+    @property
+    def meta(self) -> dict[str, str]:
+        return self._head["meta"]  # type: ignore[return-value]
+
+    @property
+    def canonical(self) -> str:
+        return str(self._head["canonical"])
+
+    @property
+    def lang(self) -> str:
+        return str(self._head["lang"])
+
+    @property
+    def scripts(self) -> list[str]:
+        return self._head["scripts"]  # type: ignore[return-value]
+
+    @property
+    def n_scripts(self) -> int:
+        return int(self._head["n_scripts"])  # type: ignore[call-overload]
+
+    @property
+    def inline_script_chars(self) -> int:
+        return int(self._head["inline_script_chars"])  # type: ignore[call-overload]
+
+    @property
+    def iframes(self) -> list[str]:
+        return self._head["iframes"]  # type: ignore[return-value]
+
+    @property
+    def og_title(self) -> str:
+        return self.meta.get("og:title", "")
+
+    @property
+    def og_url(self) -> str:
+        return self.meta.get("og:url", "")
+
+    # ---------------------------------------------------------------- url views
+    @cached_property
+    def host(self) -> str | None:
+        return host_of(self.url) if self.url else None
+
+    @cached_property
+    def domain(self) -> str | None:
+        """Registrable domain (eTLD+1) of the page URL."""
+        return registrable_domain(self.host) if self.host else None
+
+    @cached_property
+    def url_path(self) -> str:
+        return urlsplit(self.url).path if self.url else ""
+
+    @cached_property
+    def slug_words(self) -> list[str]:
+        """Words of the last non-empty path segment (the article slug)."""
+        parts = [p for p in self.url_path.split("/") if p]
+        if not parts:
+            return []
+        slug = re.sub(r"\.(s?html?|php|aspx?)$", "", parts[-1], flags=re.I)
+        return [w for w in re.split(r"[-_+.%\s]+", slug.lower()) if w and not w.isdigit()]
+
+    # ---------------------------------------------------------------- body views
+    @cached_property
+    def lines(self) -> list[str]:
+        """Visible text, one entry per block, whitespace collapsed, empty blocks dropped."""
+        body = self.body
+        if body is None:
+            return []
+        raw = body.text(deep=True, separator="", strip=False)
+        return [t for t in (clean(part) for part in raw.split(_SEP)) if t]
+
+    @cached_property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    @cached_property
+    def words(self) -> list[str]:
+        return words(self.text)
+
+    @cached_property
+    def headings(self) -> list[tuple[int, str]]:
+        body = self.body
+        if body is None:
+            return []
+        out = []
+        for node in body.css(_HEADING_TAGS):
+            text = clean(node.text())
+            if text:
+                out.append((int(node.tag[1]), text))
+        return out
+
+    @property
+    def h1(self) -> list[str]:
+        return [t for level, t in self.headings if level == 1]
+
+    @cached_property
+    def article(self) -> str:
+        """Best-effort article body: the container holding the most paragraph text."""
+        body = self.body
+        if body is None:
+            return ""
+        score: Counter[int] = Counter()
+        nodes: dict[int, LexborNode] = {}
+        for p in body.css("p"):
+            parent = p.parent
+            if parent is None:
+                continue
+            n = len(p.text())
+            if n < 30:
+                continue
+            score[parent.mem_id] += n
+            nodes[parent.mem_id] = parent
+        if not score:
+            return self.text
+        best = nodes[score.most_common(1)[0][0]]
+        paras = [clean(p.text()) for p in best.css("p")]
+        return "\n".join(p for p in paras if p)
+
+    @cached_property
+    def article_words(self) -> list[str]:
+        return words(self.article)
+
+    @cached_property
+    def links(self) -> list[Link]:
+        body = self.body
+        if body is None:
+            return []
+        out = []
+        base_host = self.host
+        for a in body.css("a[href]"):
+            attrs = a.attributes
+            href = (attrs.get("href") or "").strip()
+            if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+                continue
+            absolute = urljoin(self.url, href) if self.url else href
+            host = host_of(absolute)
+            internal = host is None or (base_host is not None and _same_site(host, base_host))
+            out.append(Link(absolute, clean(a.text()), host, internal, attrs.get("rel") or ""))
+        return out
+
+    @cached_property
+    def link_text_chars(self) -> int:
+        return sum(len(link.text) for link in self.links)
+
+    @cached_property
+    def class_names(self) -> Counter[str]:
+        """Every class token used in the page, with its count (theme fingerprints)."""
+        counts: Counter[str] = Counter()
+        for node in self.tree.css("[class]"):
+            counts.update((node.attributes.get("class") or "").lower().split())
+        return counts
+
+    @cached_property
+    def blocks(self) -> list[Block]:
+        """Groups of >= 2 title-like links under one container, with the heading above them."""
+        body = self.body
+        if body is None:
+            return []
+        groups: dict[int, list[tuple[LexborNode, Link]]] = {}
+        containers: dict[int, LexborNode] = {}
+        for a in body.css("a[href]"):
+            text = clean(a.text())
+            if len(text.split()) < TITLE_LIKE_MIN_WORDS:
+                continue
+            container = _item_container(a)
+            if container is None:
+                continue
+            groups.setdefault(container.mem_id, []).append((a, self._link_of(a, text)))
+            containers[container.mem_id] = container
+        blocks = []
+        for key, members in groups.items():
+            if len(members) < 2:
+                continue
+            node = containers[key]
+            blocks.append(
+                Block(
+                    heading=_block_heading(node),
+                    items=[link.text for _, link in members],
+                    links=[link for _, link in members],
+                    classes=(node.attributes.get("class") or "") + " " + (node.attributes.get("id") or ""),
+                    tag=node.tag or "",
+                )
+            )
+        return blocks
+
+    def _link_of(self, a: LexborNode, text: str) -> Link:
+        href = (a.attributes.get("href") or "").strip()
+        absolute = urljoin(self.url, href) if self.url else href
+        host = host_of(absolute)
+        internal = host is None or (self.host is not None and _same_site(host, self.host))
+        return Link(absolute, text, host, internal, a.attributes.get("rel") or "")
+
+    @cached_property
+    def html_bytes(self) -> int:
+        return len(self.html.encode("utf-8", "surrogatepass"))
+
+
+# -------------------------------------------------------------------- helpers
+def _cut_open_run(m: re.Match[str]) -> str:
+    tags = re.findall(r"<[a-zA-Z][^<>]{0,200}>", m.group(0))
+    return "".join(tags[:MAX_OPEN_RUN])
+
+
+def _same_site(a: str, b: str) -> bool:
+    return a == b or registrable_domain(a) == registrable_domain(b)
+
+
+_ITEM_TAGS = {"li", "article", "div", "td", "h2", "h3", "h4", "h5", "p", "span", "figure", "dd"}
+
+
+def _item_container(a: LexborNode) -> LexborNode | None:
+    """The list/section that holds this link as one of several items (two levels above its item)."""
+    node = a.parent
+    # climb inline wrappers and the item element itself
+    for _ in range(4):
+        if node is None:
+            return None
+        if node.tag in ("ul", "ol", "section", "aside", "nav", "table", "tbody"):
+            return node
+        parent = node.parent
+        if parent is not None and node.tag in _ITEM_TAGS and _has_sibling_items(node):
+            return parent
+        node = parent
+    return node
+
+
+def _has_sibling_items(node: LexborNode) -> bool:
+    sib = node.next or node.prev
+    while sib is not None and not sib.is_element_node:
+        sib = sib.next
+    return sib is not None and sib.tag == node.tag
+
+
+def _block_heading(node: LexborNode) -> str:
+    """The label of a block: a heading inside it, or the nearest heading-like element before it."""
+    inner = node.css_first("h1, h2, h3, h4, h5, h6, .widget-title, .section-title, header")
+    if inner is not None:
+        text = clean(inner.text())
+        if 0 < len(text) <= 80:
+            return text
+    cur: LexborNode | None = node
+    for _ in range(3):
+        if cur is None:
+            break
+        sib = cur.prev
+        hops = 0
+        while sib is not None and hops < 4:
+            if sib.is_element_node:
+                text = clean(sib.text())
+                if text:
+                    return text if len(text) <= 80 else ""
+            hops += 1
+            sib = sib.prev
+        cur = cur.parent
+    return ""
+
+
+def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """Decode page bytes: BOM, then declared charsets that decode cleanly, then detection."""
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace"), enc
+    declared: list[str] = []
+    if content_type:
+        m = _HEADER_CHARSET.search(content_type)
+        if m:
+            declared.append(m.group(1))
+    m2 = _META_CHARSET.search(data[:4096])
+    if m2:
+        declared.append(m2.group(1).decode("ascii", "ignore"))
+    candidates = []
+    for name in declared:
+        try:
+            candidates.append(codecs.lookup(name).name)
+        except LookupError:
+            continue
+    # utf-8 is tried right after the declared ones: a wrong "iso-8859-1" declaration over utf-8
+    # bytes decodes without error but as mojibake, so strict utf-8 wins when it fits and the
+    # declaration is a single-byte one.
+    if "utf-8" not in candidates:
+        candidates.append("utf-8")
+    if candidates and candidates[0] in ("latin-1", "iso8859-1", "cp1252", "ascii") and _is_utf8(data):
+        candidates.insert(0, "utf-8")
+    for enc in candidates:
+        try:
+            return data.decode(enc), enc
+        except (UnicodeDecodeError, LookupError):
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    if best is not None and best.encoding:
+        return data.decode(best.encoding, errors="replace"), best.encoding
+    return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return any(b > 0x7F for b in data[:1_000_000])
