@@ -76,6 +76,8 @@ class Block:
     links: list[Link]
     classes: str = ""
     tag: str = ""
+    # Per item (parallel to ``items``): a short label next to it ("Health News"), or "".
+    labels: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -324,33 +326,54 @@ class Page:
 
     @cached_property
     def blocks(self) -> list[Block]:
-        """Groups of >= 2 title-like links under one container, with the heading above them."""
+        """Groups of >= 2 title-like links, sibling items of one container, with its heading.
+
+        Inline links inside prose (a link in the middle of a paragraph) are not items, so an
+        article's paragraphs do not form a block; cards whose whole body is a link give their
+        longest line as the title and a short line ("Health News") as the item label.
+        """
         body = self.body
         if body is None:
             return []
-        groups: dict[int, list[tuple[LexborNode, Link]]] = {}
+        groups: dict[int, list[tuple[LexborNode, Link, str]]] = {}
         containers: dict[int, LexborNode] = {}
+        first_items: dict[int, LexborNode] = {}
+        parent_text: dict[int, str] = {}
         for a in body.css("a[href]"):
-            text = clean(a.text())
-            if len(text.split()) < TITLE_LIKE_MIN_WORDS:
+            raw = a.text(deep=True, separator="", strip=False)
+            segs = [t for t in (clean(x) for x in raw.split(_SEP)) if t]
+            if not segs:
                 continue
-            container = _item_container(a)
-            if container is None:
+            text = max(segs, key=len) if len(segs) > 1 else segs[0]
+            if len(text) > TITLE_LIKE_MAX_CHARS or len(text.split()) < TITLE_LIKE_MIN_WORDS:
                 continue
-            groups.setdefault(container.mem_id, []).append((a, self._link_of(a, text)))
-            containers[container.mem_id] = container
+            title = _title_node(a)
+            if _inline_in_prose(title, raw, text, parent_text):
+                continue
+            found = _item_container(title)
+            if found is None:
+                continue
+            item, container = found
+            key = container.mem_id
+            label = _item_label(item, title, segs, text)
+            groups.setdefault(key, []).append((item, self._link_of(a, text), label))
+            if key not in containers:
+                containers[key] = container
+                first_items[key] = item
         blocks = []
         for key, members in groups.items():
             if len(members) < 2:
                 continue
             node = containers[key]
+            attrs = node.attributes
             blocks.append(
                 Block(
-                    heading=_block_heading(node),
-                    items=[link.text for _, link in members],
-                    links=[link for _, link in members],
-                    classes=(node.attributes.get("class") or "") + " " + (node.attributes.get("id") or ""),
+                    heading=_block_heading(node, first_items[key]),
+                    items=[link.text for _, link, _ in members],
+                    links=[link for _, link, _ in members],
+                    classes=(attrs.get("class") or "") + " " + (attrs.get("id") or ""),
                     tag=node.tag or "",
+                    labels=[label for _, _, label in members],
                 )
             )
         return blocks
@@ -377,51 +400,191 @@ def _same_site(a: str, b: str) -> bool:
     return a == b or registrable_domain(a) == registrable_domain(b)
 
 
-_ITEM_TAGS = {"li", "article", "div", "td", "h2", "h3", "h4", "h5", "p", "span", "figure", "dd"}
+# Link texts longer than this are excerpts or whole paragraphs, not titles.
+TITLE_LIKE_MAX_CHARS = 220
+# A link sitting in a run of prose longer than this many extra characters is an inline link in
+# a paragraph, not a list item (tests/data/pages/blocks_inline_prose.html).
+INLINE_PROSE_EXTRA_CHARS = 40
+# A heading or item label is short; a longer text is content.
+HEADING_MAX_CHARS = 80
+LABEL_MAX_CHARS = 32
+LABEL_MAX_WORDS = 4
+# Wrappers climbed from a link to the element that stands for the title.
+_TITLE_WRAPPERS = frozenset(
+    {"span", "strong", "b", "em", "i", "font", "small", "u", "mark", "cite",
+     "h2", "h3", "h4", "h5", "h6"}
+)
+_ITEM_TAGS = frozenset(
+    {"li", "article", "div", "td", "tr", "h2", "h3", "h4", "h5", "h6", "p", "span", "figure",
+     "dd", "dt", "a", "section"}
+)
+# A parent with one of these tags is a list container by itself, whatever its children look like.
+_LIST_TAGS = frozenset({"ul", "ol", "dl", "tbody", "table", "nav", "aside", "section", "menu"})
+_HEADING_TAG_SET = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Short elements that may carry a block label ("You May Also Like" in a <div class="title">).
+_LABELISH_TAGS = frozenset(
+    {"p", "span", "strong", "b", "em", "header", "legend", "caption", "label", "div"}
+)
+_HEADING_CLASS = re.compile(r"title|head|label|caption|hdr", re.I)
+_SENTENCE_END = re.compile(r"[.!…]\W*$")
+_STOP_CLIMB = frozenset({"body", "html", "main"})
 
 
-def _item_container(a: LexborNode) -> LexborNode | None:
-    """The list/section that holds this link as one of several items (two levels above its item)."""
-    node = a.parent
-    # climb inline wrappers and the item element itself
-    for _ in range(4):
-        if node is None:
-            return None
-        if node.tag in ("ul", "ol", "section", "aside", "nav", "table", "tbody"):
-            return node
+def _title_node(a: LexborNode) -> LexborNode:
+    """The element standing for a link's title: the link with inline/heading wrappers around it."""
+    node = a
+    for _ in range(3):
         parent = node.parent
-        if parent is not None and node.tag in _ITEM_TAGS and _has_sibling_items(node):
-            return parent
+        if parent is None or parent.tag not in _TITLE_WRAPPERS:
+            break
         node = parent
     return node
 
 
+def _inline_in_prose(title: LexborNode, raw: str, text: str, cache: dict[int, str]) -> bool:
+    """True when the link sits inside a run of sentence text longer than itself (a prose link)."""
+    parent = title.parent
+    if parent is None:
+        return False
+    key = parent.mem_id
+    ptext = cache.get(key)
+    if ptext is None:
+        ptext = parent.text(deep=True, separator="", strip=False)
+        cache[key] = ptext
+    idx = ptext.find(raw) if raw else -1
+    if idx < 0:
+        return False
+    start = ptext.rfind(_SEP, 0, idx) + 1
+    end = ptext.find(_SEP, idx + len(raw))
+    run = ptext[start : end if end >= 0 else len(ptext)]
+    # quick bound before the cleaning pass: a short run cannot hold much extra prose
+    if len(run) - len(raw) <= INLINE_PROSE_EXTRA_CHARS:
+        return False
+    return len(clean(run)) - len(text) > INLINE_PROSE_EXTRA_CHARS
+
+
+def _item_container(title: LexborNode) -> tuple[LexborNode, LexborNode] | None:
+    """(item, container): the repeated element holding this title and the list that holds it."""
+    node = title
+    for _ in range(5):
+        parent = node.parent
+        if parent is None or parent.tag in _STOP_CLIMB:
+            return None
+        if parent.tag in _LIST_TAGS:
+            return node, parent
+        if node.tag in _ITEM_TAGS and _has_sibling_items(node):
+            return node, parent
+        node = parent
+    return None
+
+
 def _has_sibling_items(node: LexborNode) -> bool:
-    sib = node.next or node.prev
+    """True when a nearby element sibling repeats this node's tag and class (list items, cards)."""
+    tag = node.tag
+    cls = node.attributes.get("class") or ""
+    for step in ("next", "prev"):
+        sib = getattr(node, step)
+        hops = 0
+        while sib is not None and hops < 3:
+            if sib.is_element_node:
+                if sib.tag == tag and (sib.attributes.get("class") or "") == cls:
+                    return True
+                hops += 1
+            sib = getattr(sib, step)
+    return False
+
+
+def _item_label(item: LexborNode, title: LexborNode, segs: list[str], text: str) -> str:
+    """A short category-like label of one item ("Health News"), or ""."""
+    for seg in segs:
+        if seg != text and _is_label(seg):
+            return seg
+    if item.mem_id != title.mem_id:
+        raw = item.text(deep=True, separator="", strip=False)
+        for part in raw.split(_SEP):
+            seg = clean(part)
+            if seg and seg != text and _is_label(seg):
+                return seg
+    # flat layouts put the label in its own element right before the item
+    sib = item.prev
     while sib is not None and not sib.is_element_node:
-        sib = sib.next
-    return sib is not None and sib.tag == node.tag
+        sib = sib.prev
+    if sib is not None and sib.tag != item.tag and sib.tag != "a" and sib.css_first("a") is None:
+        seg = clean(sib.text())
+        if _is_label(seg):
+            return seg
+    return ""
 
 
-def _block_heading(node: LexborNode) -> str:
-    """The label of a block: a heading inside it, or the nearest heading-like element before it."""
-    inner = node.css_first("h1, h2, h3, h4, h5, h6, .widget-title, .section-title, header")
+def _is_label(text: str) -> bool:
+    """Short, word-only text: a category label, not a date, a count or a sentence."""
+    if not text or len(text) > LABEL_MAX_CHARS or len(text.split()) > LABEL_MAX_WORDS:
+        return False
+    return not any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
+
+
+def _heading_of(el: LexborNode) -> str | None:
+    """The text of ``el`` if it looks like a block heading; "" if it is content; None if empty."""
+    tag = el.tag or ""
+    attrs = el.attributes
+    classy = bool(_HEADING_CLASS.search((attrs.get("class") or "") + " " + (attrs.get("id") or "")))
+    if tag in _HEADING_TAG_SET or classy or (tag in _LABELISH_TAGS and tag != "div"):
+        text = clean(el.text())
+        if not text:
+            return None
+        if len(text) > HEADING_MAX_CHARS:
+            return ""
+        if tag in _HEADING_TAG_SET or classy or not _SENTENCE_END.search(text):
+            return text
+        return ""
+    if tag in ("img", "br", "hr", "input", "meta", "link"):
+        return None
+    # a div or other container without a heading-like class: inner heading first, else content
+    inner = el.css_first("h1, h2, h3, h4, h5, h6") if el.first_child is not None else None
     if inner is not None:
         text = clean(inner.text())
-        if 0 < len(text) <= 80:
-            return text
-    cur: LexborNode | None = node
+        return text if 0 < len(text) <= HEADING_MAX_CHARS else ""
+    return None if el.first_child is None else ""
+
+
+def _block_heading(node: LexborNode, first_item: LexborNode | None = None) -> str:
+    """The label of a block: a heading before its first item inside it, else just before it."""
+    if first_item is not None:
+        path: set[int] = set()
+        cur: LexborNode | None = first_item
+        while cur is not None and cur.mem_id != node.mem_id:
+            path.add(cur.mem_id)
+            cur = cur.parent
+        scope: LexborNode | None = node
+        for _ in range(3):
+            if scope is None:
+                break
+            child = scope.child
+            nxt: LexborNode | None = None
+            while child is not None:
+                if child.mem_id in path:
+                    nxt = child
+                    break
+                if child.is_element_node:
+                    text = _heading_of(child)
+                    if text:
+                        return text
+                child = child.next
+            if nxt is None or nxt.mem_id == first_item.mem_id:
+                break
+            scope = nxt
+    cur = node
     for _ in range(3):
-        if cur is None:
+        if cur is None or cur.tag in _STOP_CLIMB:
             break
         sib = cur.prev
         hops = 0
         while sib is not None and hops < 4:
             if sib.is_element_node:
-                text = clean(sib.text())
-                if text:
-                    return text if len(text) <= 80 else ""
-            hops += 1
+                text = _heading_of(sib)
+                if text is not None:
+                    return text
+                hops += 1
             sib = sib.prev
         cur = cur.parent
     return ""
@@ -462,9 +625,12 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()
-    if best is not None and best.encoding:
-        return data.decode(best.encoding, errors="replace"), best.encoding
-    return data.decode("cp1252", errors="replace"), "cp1252"
+    guess = best.encoding if best is not None and best.encoding else "cp1252"
+    # Detectors cannot tell the Latin single-byte code pages apart on short texts (they pick
+    # cp1250 for French); the WHATWG default for undeclared pages, cp1252, is the better bet.
+    if guess.replace("_", "").startswith(("cp125", "iso8859", "latin")):
+        guess = "cp1252"
+    return data.decode(guess, errors="replace"), guess
 
 
 def _is_utf8(data: bytes) -> bool:

@@ -1,0 +1,5 @@
+"""``python -m farmdetect``."""
+
+from farmdetect.cli import main
+
+main(prog_name="farmdetect")

@@ -1,0 +1,188 @@
+"""Hashtag and tag lines that repeat the article title (the seed farm's "#Belarus #Join #Moscows").
+
+Autotagging farms turn the title into hashtags ("Will Belarus Join Moscow's Ukraine Offensive?" ->
+"#Belarus #Join #Moscows #Ukraine #Offensive") and print the line twice (under the title and as
+"Social Tags:"). A legit site's topic tags name topics ("Tags: Ukraine, Russia, NATO"), not the
+title's words in the title's order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from farmdetect.features.base import Family, Result, content_words, finite, norm_token, ratio
+from farmdetect.page import Page
+
+FEATURES: tuple[str, ...] = (
+    "hashtags.n_hashtag_lines",
+    "hashtags.n_tags_lines",
+    "hashtags.max_tags_in_line",
+    "hashtags.repeated_lines",
+    "hashtags.title_overlap",
+    "hashtags.title_coverage",
+    "hashtags.title_in_order",
+    "hashtags.tags_line_title_overlap",
+)
+
+# A "#Word" token not glued to a word or an entity ("C#", "&#8217;").
+_HASHTAG = re.compile(r"(?<![\w&#/])#(\w[\w'’]*)")
+# "Social Tags: ..." and its translations; the tags may also sit on the next line (the seed).
+_TAGS_LINE = re.compile(
+    r"^(?:social\s+tags|tags|tagged(?:\s+with)?|topics|schlagw(?:ö|oe)rter|stichw(?:ö|oe)rter|"
+    r"(?:é|e)tiquettes|etiquetas|tag)\s*:\s*(.*)$",
+    re.IGNORECASE,
+)
+_TAG_SPLIT = re.compile(r"\s*[,;|#•·/]\s*|\s{2,}")
+# Site-name suffix of a <title>: "Headline | Site", "Headline – Site", "Headline - Site".
+_TITLE_SUFFIX = re.compile(r"\s+(?:\||–|—|-|::|»|·)\s+[^|–—:»·]{1,60}$")
+
+# A line is a hashtag line when it holds at least this many hashtags...
+MIN_HASHTAGS = 2
+# ...and hashtags make at least this share of its whitespace tokens (a tweet quoted in an
+# article has a few hashtags among many words; the seed's line is all hashtags).
+HASHTAG_LINE_SHARE = 0.6
+# A tag line longer than this is prose that happens to start with "Topics:".
+MAX_TAG_LINE_CHARS = 400
+# title_echo: most tags are title words and most title content words are tags, in title order,
+# with at least this many tags. The seed scores 1.0/1.0 with 5 tags; "Tags: Ukraine, Russia,
+# NATO, Diplomacy" on "Zelensky meets Scholz in Berlin" (topic_tags_legit.html) scores 0.
+ECHO_MIN_TAGS = 3
+ECHO_MIN_OVERLAP = 0.8
+ECHO_MIN_COVERAGE = 0.7
+
+
+def strip_site_suffix(title: str) -> str:
+    """The <title> without its trailing " | Site name" part."""
+    stripped = _TITLE_SUFFIX.sub("", title)
+    return stripped if len(stripped) >= 10 else title
+
+
+def page_titles(page: Page) -> list[str]:
+    """Candidate article titles: <title> without site suffix, og:title, first h1 (distinct)."""
+    out: list[str] = []
+    for t in (strip_site_suffix(page.title), page.og_title, *(page.h1[:1])):
+        t = t.strip()
+        if t and t not in out:
+            out.append(t[:300])
+    return out
+
+
+def _fold(tokens: list[str]) -> list[str]:
+    return [norm_token(t) for t in tokens]
+
+
+def _title_vocab(title: str) -> tuple[list[str], set[str]]:
+    """Content words of a title (folded, in order) and the set incl. joined neighbours (#UkraineWar)."""
+    toks = _fold(content_words(title))
+    vocab = set(toks)
+    vocab.update(a + b for a, b in zip(toks, toks[1:]))
+    return toks, vocab
+
+
+def _compare(tags: list[str], title: str) -> tuple[float, float, bool]:
+    """(share of tags that are title words, share of title words that are tags, tags in title order)."""
+    ttoks, vocab = _title_vocab(title)
+    if not tags or not ttoks:
+        return 0.0, 0.0, False
+    distinct = list(dict.fromkeys(tags))
+    hits = [t for t in distinct if t in vocab]
+    covered = {t for t in ttoks if t in set(distinct)}
+    pos = {t: i for i, t in reversed(list(enumerate(ttoks)))}
+    order = [pos[t] for t in hits if t in pos]
+    in_order = len(order) >= 2 and order == sorted(order)
+    return ratio(len(hits), len(distinct)), ratio(len(covered), len(set(ttoks))), in_order
+
+
+def _tags_of(text: str) -> list[str]:
+    """Folded tag words of a tags-line payload ("Ukraine, Russia" or "#Belarus #Join")."""
+    if "#" in text:
+        return [norm_token(t) for t in _HASHTAG.findall(text)]
+    out: list[str] = []
+    for part in _TAG_SPLIT.split(text):
+        out.extend(_fold(content_words(part)))
+    return out
+
+
+def extract(page: Page) -> Result:
+    lines = page.lines
+    hashtag_lines: list[tuple[str, list[str]]] = []
+    tags_lines: list[tuple[str, list[str]]] = []
+    skip = -1  # the line a bare "Social Tags:" label took as its payload
+    for i, line in enumerate(lines):
+        if i == skip:
+            continue
+        if "#" in line:
+            tags = _HASHTAG.findall(line)
+            if len(tags) >= MIN_HASHTAGS and len(tags) >= HASHTAG_LINE_SHARE * len(line.split()):
+                hashtag_lines.append((line, [norm_token(t) for t in tags]))
+                continue
+        c = line[0]
+        if c in "SsTtEeÉé" and len(line) <= MAX_TAG_LINE_CHARS:
+            m = _TAGS_LINE.match(line)
+            if m is None:
+                continue
+            payload = m.group(1).strip()
+            shown = line
+            if not payload and i + 1 < len(lines) and len(lines[i + 1]) <= MAX_TAG_LINE_CHARS:
+                payload = lines[i + 1]
+                shown = f"{line} {payload}"
+                skip = i + 1
+            tags = _tags_of(payload)
+            if tags:
+                tags_lines.append((shown, tags))
+
+    values = dict.fromkeys(FEATURES, 0.0)
+    result = Result(values)
+    if not hashtag_lines and not tags_lines:
+        return result
+
+    titles = page_titles(page)
+    all_lines = hashtag_lines + tags_lines
+    values["hashtags.n_hashtag_lines"] = float(len(hashtag_lines))
+    values["hashtags.n_tags_lines"] = float(len(tags_lines))
+    values["hashtags.max_tags_in_line"] = float(max(len(t) for _, t in all_lines))
+
+    # A tag sequence printed twice (under the title and again as "Social Tags:") is the seed's
+    # autotagger signature; compare tag sequences, not raw lines, since the label may differ.
+    seen: dict[tuple[str, ...], str] = {}
+    repeated: list[str] = []
+    for shown, tags in all_lines:
+        key = tuple(tags)
+        if len(key) >= MIN_HASHTAGS and key in seen:
+            repeated.append(shown)
+        seen.setdefault(key, shown)
+    values["hashtags.repeated_lines"] = float(len(repeated))
+
+    best = (0.0, 0.0, False, "")
+    for shown, tags in hashtag_lines:
+        for title in titles:
+            ov, cov, order = _compare(tags, title)
+            if (ov + cov, order) > (best[0] + best[1], best[2]):
+                best = (ov, cov, order, shown)
+    values["hashtags.title_overlap"] = finite(best[0])
+    values["hashtags.title_coverage"] = finite(best[1])
+    values["hashtags.title_in_order"] = 1.0 if best[2] else 0.0
+
+    tbest = (0.0, 0.0, False, "")
+    for shown, tags in tags_lines:
+        for title in titles:
+            ov, cov, order = _compare(tags, title)
+            if (ov + cov, order) > (tbest[0] + tbest[1], tbest[2]):
+                tbest = (ov, cov, order, shown)
+    values["hashtags.tags_line_title_overlap"] = finite(tbest[0])
+
+    echoes = []
+    for ov, cov, order, shown in (best, tbest):
+        if not shown:
+            continue
+        n_tags = next(len(t) for s, t in all_lines if s == shown)
+        if order and n_tags >= ECHO_MIN_TAGS and ov >= ECHO_MIN_OVERLAP and cov >= ECHO_MIN_COVERAGE:
+            echoes.append(shown)
+    if echoes:
+        result.fire("hashtags.title_echo", dict.fromkeys(echoes))
+    if repeated:
+        result.fire("hashtags.repeated_line", dict.fromkeys(repeated))
+    return result
+
+
+family = Family("hashtags", FEATURES, extract)

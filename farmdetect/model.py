@@ -1,0 +1,131 @@
+"""Load the shipped LightGBM model (text format) and its JSON card; never a pickle.
+
+The card records the ordered feature list the model was trained on; the loader refuses a model
+whose list differs from the code's, because a silently shifted vector gives confident nonsense.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from farmdetect.errors import ModelError
+from farmdetect.features import FEATURE_NAMES, feature_hash
+
+MODEL_BASENAME = "farmdetect"
+# Where the model lives: $FARMDETECT_MODEL_DIR, else the repo's models/ beside the package.
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
+
+
+@dataclass
+class Model:
+    """A LightGBM booster with its card: calibration, threshold, feature names, version."""
+
+    booster: Any
+    card: dict[str, Any]
+    path: Path
+
+    @property
+    def version(self) -> str:
+        return str(self.card.get("model_version", "unknown"))
+
+    @property
+    def threshold(self) -> float:
+        return float(self.card["threshold"])
+
+    @property
+    def feature_names(self) -> list[str]:
+        return list(self.card["feature_names"])
+
+    def raw_scores(self, X: np.ndarray) -> np.ndarray:
+        return np.asarray(self.booster.predict(X, raw_score=True), dtype=float)
+
+    def calibrate(self, raw: np.ndarray) -> np.ndarray:
+        """Map raw margins to calibrated probabilities with the card's calibration."""
+        cal = self.card.get("calibration") or {"method": "sigmoid", "a": 1.0, "b": 0.0}
+        method = cal.get("method", "platt")
+        if method in ("platt", "sigmoid"):
+            z = float(cal["a"]) * raw + float(cal["b"])
+            return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+        if method == "isotonic":
+            return np.interp(raw, np.asarray(cal["x"], float), np.asarray(cal["y"], float))
+        raise ModelError(f"unknown calibration method {method!r} in the model card")
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return self.calibrate(self.raw_scores(X))
+
+    def contributions(self, X: np.ndarray) -> np.ndarray:
+        """Per-feature SHAP-style contributions to the raw margin (last column: bias)."""
+        return np.asarray(self.booster.predict(X, pred_contrib=True), dtype=float)
+
+
+def model_dir() -> Path:
+    env = os.environ.get("FARMDETECT_MODEL_DIR")
+    return Path(env) if env else DEFAULT_MODEL_DIR
+
+
+def load_model(directory: str | Path | None = None, *, check_features: bool = True) -> Model:
+    """Load ``farmdetect.txt`` + ``farmdetect.json`` from a model directory."""
+    import lightgbm as lgb
+
+    base = Path(directory) if directory is not None else model_dir()
+    txt, card_path = base / f"{MODEL_BASENAME}.txt", base / f"{MODEL_BASENAME}.json"
+    if not txt.is_file() or not card_path.is_file():
+        raise ModelError(
+            f"no model in {base} (need {txt.name} and {card_path.name}); "
+            "build one with `python -m training.train` or set FARMDETECT_MODEL_DIR"
+        )
+    try:
+        card = json.loads(card_path.read_text("utf-8"))
+    except (OSError, ValueError) as e:
+        raise ModelError(f"model card {card_path} is unreadable: {e}") from e
+    for key in ("feature_names", "threshold"):
+        if key not in card:
+            raise ModelError(f"model card {card_path} lacks {key!r}")
+    if check_features:
+        check_feature_list(card)
+    try:
+        booster = lgb.Booster(model_str=txt.read_text("utf-8"))
+    except Exception as e:  # lightgbm raises its own LightGBMError on a bad file
+        raise ModelError(f"model file {txt} is not a LightGBM text model: {e}") from e
+    if booster.num_feature() != len(card["feature_names"]):
+        raise ModelError(
+            f"model {txt} has {booster.num_feature()} features but its card lists "
+            f"{len(card['feature_names'])}"
+        )
+    if not math.isfinite(float(card["threshold"])):
+        raise ModelError(f"model card {card_path} has a non-finite threshold")
+    return Model(booster=booster, card=card, path=base)
+
+
+def check_feature_list(card: dict[str, Any]) -> None:
+    """Raise ModelError when the card's feature list is not the code's."""
+    names = tuple(card["feature_names"])
+    if names == FEATURE_NAMES:
+        return
+    missing = [n for n in FEATURE_NAMES if n not in names]
+    extra = [n for n in names if n not in FEATURE_NAMES]
+    detail = []
+    if missing:
+        detail.append(f"code has {len(missing)} features the model lacks (e.g. {missing[0]})")
+    if extra:
+        detail.append(f"model has {len(extra)} the code lacks (e.g. {extra[0]})")
+    if not detail:
+        detail.append("same features in a different order")
+    raise ModelError(
+        f"model feature list (hash {card.get('feature_hash', feature_hash(names))}) does not match "
+        f"the code (hash {feature_hash()}): {'; '.join(detail)}; retrain with `python -m training.train`"
+    )
+
+
+@lru_cache(maxsize=4)
+def default_model(directory: str | None = None) -> Model:
+    """The shipped model, loaded once per process."""
+    return load_model(directory)

@@ -1,0 +1,90 @@
+"""Page: decoding that survives wrong charsets, size and depth caps, the cached views."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from farmdetect.errors import InputError
+from farmdetect.page import MAX_HTML_CHARS, Page, decode_html
+from tests.conftest import fixture_page
+
+TEXT = "Größere Äpfel für Müller — café, naïve"
+
+
+def test_meta_charset_is_honoured() -> None:
+    html = f'<html><head><meta charset="iso-8859-1"></head><body><p>{TEXT.replace("—", "-")}</p></body></html>'
+    page = Page.from_bytes(html.encode("iso-8859-1"))
+    assert "Größere Äpfel" in page.text
+
+
+def test_wrong_declared_charset_over_utf8_bytes_is_survived() -> None:
+    html = f'<html><head><meta charset="iso-8859-1"></head><body><p>{TEXT}</p></body></html>'
+    page = Page.from_bytes(html.encode("utf-8"))
+    assert "Größere Äpfel für Müller — café" in page.text
+
+
+def test_missing_charset_cp1252_is_detected() -> None:
+    html = "<html><body><p>" + ("Les élèves étudient à l'école près de la forêt. " * 20) + "</p></body></html>"
+    text, enc = decode_html(html.encode("cp1252"))
+    assert "élèves étudient" in text, enc
+
+
+def test_http_header_charset_wins_when_it_decodes() -> None:
+    html = "<p>Привет, мир</p>".encode("koi8-r")
+    page = Page.from_bytes(html, content_type="text/html; charset=KOI8-R")
+    assert "Привет" in page.text
+
+
+def test_bytes_required() -> None:
+    with pytest.raises(InputError):
+        Page.from_bytes("not bytes")  # type: ignore[arg-type]
+
+
+def test_views_of_the_seed_style_fixture() -> None:
+    page = Page.from_str(fixture_page("seed_style_farm.html"),
+                         url="https://worldnewsera.example/will-belarus-join-moscows-ukraine-offensive/")
+    assert page.title.startswith("Will Belarus Join")
+    assert page.h1 == ["Will Belarus Join Moscow’s Ukraine Offensive?"]
+    assert page.og_title == "Will Belarus Join Moscow’s Ukraine Offensive?"
+    assert page.host == "worldnewsera.example"
+    assert page.slug_words[:3] == ["will", "belarus", "join"]
+    assert "#Belarus #Join #Moscows #Ukraine #Offensive" in page.lines
+    assert "Connect with us" in page.lines
+    assert "told AFP" in page.article
+    assert all("adsbygoogle" not in line for line in page.lines)  # scripts are not text
+    assert any("googlesyndication" in s for s in page.scripts)
+    assert page.class_names["jeg_post"] == 4
+
+
+def test_inline_tags_do_not_split_lines() -> None:
+    page = Page.from_str("<p>Hello <b>bold</b> <a href='/x'>world</a>.</p><p>Second</p>")
+    assert page.lines == ["Hello bold world.", "Second"]
+
+
+def test_links_are_absolute_and_classified() -> None:
+    page = Page.from_str('<a href="/a">in</a><a href="https://other.com/b">out</a>'
+                         '<a href="https://sub.site.com/c">sub</a>',
+                         url="https://www.site.com/x")
+    assert [(lk.href, lk.internal) for lk in page.links] == [
+        ("https://www.site.com/a", True),
+        ("https://other.com/b", False),
+        ("https://sub.site.com/c", True),
+    ]
+
+
+def test_huge_page_is_cut_and_noted() -> None:
+    html = "<html><body>" + "<p>filler words here</p>" * (MAX_HTML_CHARS // 20) + "</body></html>"
+    page = Page.from_str(html)
+    assert page.truncated and len(page.html) == MAX_HTML_CHARS
+    assert page.lines[0] == "filler words here"
+
+
+def test_pathological_nesting_is_bounded() -> None:
+    html = "<html><body>" + "<div>" * 100_000 + "deep text" + "</div>" * 100_000 + "</body></html>"
+    start = time.perf_counter()
+    page = Page.from_str(html)
+    assert page.lines == ["deep text"]
+    assert time.perf_counter() - start < 5  # unguarded lexbor takes ~9 s here
+    assert any("nesting" in n for n in page.notes)
