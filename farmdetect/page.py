@@ -12,7 +12,7 @@ import codecs
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -44,6 +44,8 @@ _WORD = re.compile(r"\w+(?:['’]\w+)?", re.UNICODE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_\-:.]+)", re.I)
 _HEADING_TAGS = "h1, h2, h3, h4, h5, h6"
+_ABSOLUTE = re.compile(r"^(?:https?:)?//", re.I)
+_CLASS_ATTR = re.compile(r"""\sclass\s*=\s*["']([^"'<>]*)["']""", re.I)
 # A link text of at least this many words reads like an article title (recommendation items).
 TITLE_LIKE_MIN_WORDS = 3
 
@@ -126,7 +128,7 @@ class Page:
         if html.count("<") > DEPTH_GUARD_MIN_TAGS and _OPEN_RUN.search(html):
             html = _OPEN_RUN.sub(_cut_open_run, html)
             self.notes.append(f"nesting deeper than {MAX_OPEN_RUN} was cut")
-        return LexborHTMLParser(_BLOCK_RE.sub(lambda m: _SEP + m.group(0), html))
+        return LexborHTMLParser(_BLOCK_RE.sub(_SEP + r"\g<0>", html))
 
     @cached_property
     def _head(self) -> dict[str, object]:
@@ -249,7 +251,7 @@ class Page:
 
     @cached_property
     def words(self) -> list[str]:
-        return words(self.text)
+        return _WORD.findall(self.text.lower())
 
     @cached_property
     def headings(self) -> list[tuple[int, str]]:
@@ -300,16 +302,11 @@ class Page:
         if body is None:
             return []
         out = []
-        base_host = self.host
         for a in body.css("a[href]"):
-            attrs = a.attributes
-            href = (attrs.get("href") or "").strip()
+            href = (a.attributes.get("href") or "").strip()
             if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
                 continue
-            absolute = urljoin(self.url, href) if self.url else href
-            host = host_of(absolute)
-            internal = host is None or (base_host is not None and _same_site(host, base_host))
-            out.append(Link(absolute, clean(a.text()), host, internal, attrs.get("rel") or ""))
+            out.append(self._link_of(a, clean(a.text()), href))
         return out
 
     @cached_property
@@ -320,8 +317,8 @@ class Page:
     def class_names(self) -> Counter[str]:
         """Every class token used in the page, with its count (theme fingerprints)."""
         counts: Counter[str] = Counter()
-        for node in self.tree.css("[class]"):
-            counts.update((node.attributes.get("class") or "").lower().split())
+        for value in _CLASS_ATTR.findall(self.html):
+            counts.update(value.lower().split())
         return counts
 
     @cached_property
@@ -378,12 +375,16 @@ class Page:
             )
         return blocks
 
-    def _link_of(self, a: LexborNode, text: str) -> Link:
-        href = (a.attributes.get("href") or "").strip()
-        absolute = urljoin(self.url, href) if self.url else href
-        host = host_of(absolute)
-        internal = host is None or (self.host is not None and _same_site(host, self.host))
-        return Link(absolute, text, host, internal, a.attributes.get("rel") or "")
+    def _link_of(self, a: LexborNode, text: str, href: str | None = None) -> Link:
+        if href is None:
+            href = (a.attributes.get("href") or "").strip()
+        rel = a.attributes.get("rel") or ""
+        if _ABSOLUTE.match(href):
+            host = host_of(href)
+            internal = host is None or (self.host is not None and _same_site(host, self.host))
+            return Link(href, text, host, internal, rel)
+        # relative: same host by construction (urljoin only when there is a base to join to)
+        return Link(urljoin(self.url, href) if self.url else href, text, self.host, True, rel)
 
     @cached_property
     def html_bytes(self) -> int:
@@ -396,6 +397,7 @@ def _cut_open_run(m: re.Match[str]) -> str:
     return "".join(tags[:MAX_OPEN_RUN])
 
 
+@lru_cache(maxsize=65536)
 def _same_site(a: str, b: str) -> bool:
     return a == b or registrable_domain(a) == registrable_domain(b)
 

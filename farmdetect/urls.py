@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import tldextract
 
@@ -11,15 +11,23 @@ import tldextract
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+_AUTHORITY = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//([^/?#\\]*)")
+
+
 def host_of(url: str | None) -> str | None:
-    """Lower-cased host of a URL, or None for relative or malformed URLs."""
+    """Lower-cased host of an absolute (or protocol-relative) URL, else None."""
     if not url:
         return None
-    try:
-        host = urlsplit(url.strip()).hostname
-    except ValueError:
+    m = _AUTHORITY.match(url.strip())
+    if not m:
         return None
-    return host.lower().rstrip(".") if host else None
+    host = m.group(1).rpartition("@")[2]
+    if host.startswith("["):  # IPv6 literal
+        host = host[1 : host.find("]")] if "]" in host else ""
+    else:
+        host = host.partition(":")[0]
+    host = host.lower().rstrip(".")
+    return host or None
 
 
 @lru_cache(maxsize=65536)
