@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -22,4 +23,11 @@ def audit(html_or_bytes: str | bytes, url: str | None = None, **kwargs: Any) -> 
     return _audit(html_or_bytes, url, **kwargs)
 
 
-__all__ = ["__version__", "audit"]
+def score_pages(pages: Iterable[Any], **kwargs: Any) -> Iterator[Verdict]:
+    """Score many pages (Page objects, ``(html, url)`` tuples, or str/bytes): one Verdict each."""
+    from farmdetect.batch import score_pages as _score_pages
+
+    return _score_pages(pages, **kwargs)
+
+
+__all__ = ["__version__", "audit", "score_pages"]

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from farmdetect import __version__
+from farmdetect.cli_sources import sources
 from farmdetect.errors import FarmdetectError
 
 EXIT_FARM = 10
@@ -121,6 +122,12 @@ def model_info(model_dir: str | None) -> None:
     card = dict(model.card)
     card["feature_names"] = f"{len(model.feature_names)} features"
     click.echo(json.dumps(card, indent=1, ensure_ascii=False))
+
+
+main.add_command(sources)
+from farmdetect.cli_scan import scan  # noqa: E402 - cli_scan imports one_line_errors from here
+
+main.add_command(scan)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -33,7 +33,7 @@ def tokens(text: str) -> list[str]:
 def ngrams(toks: list[str]) -> list[str]:
     """Unigrams plus bigrams (with a start token), the model's feature strings."""
     seq = ["<s>", *toks]
-    return toks + [f"{a} {b}" for a, b in zip(seq, seq[1:])]
+    return toks + [f"{a} {b}" for a, b in zip(seq, seq[1:], strict=False)]
 
 
 @lru_cache(maxsize=1)

@@ -332,16 +332,21 @@ class Page:
         body = self.body
         if body is None:
             return []
-        groups: dict[int, list[tuple[LexborNode, Link, str]]] = {}
+        Candidate = tuple[LexborNode, LexborNode, LexborNode, str, list[str]]
+        groups: dict[int, list[Candidate]] = {}
         containers: dict[int, LexborNode] = {}
-        first_items: dict[int, LexborNode] = {}
         parent_text: dict[int, str] = {}
         for a in body.css("a[href]"):
             raw = a.text(deep=True, separator="", strip=False)
-            segs = [t for t in (clean(x) for x in raw.split(_SEP)) if t]
-            if not segs:
+            # cheap reject first: most links (menus, tags, "Read more") are one or two words
+            if len(raw.split()) < TITLE_LIKE_MIN_WORDS:
                 continue
-            text = max(segs, key=len) if len(segs) > 1 else segs[0]
+            if _SEP in raw:
+                segs = [t for t in (clean(x) for x in raw.split(_SEP)) if t]
+                text = max(segs, key=len)
+            else:
+                text = clean(raw)
+                segs = [text]
             if len(text) > TITLE_LIKE_MAX_CHARS or len(text.split()) < TITLE_LIKE_MIN_WORDS:
                 continue
             title = _title_node(a)
@@ -352,25 +357,26 @@ class Page:
                 continue
             item, container = found
             key = container.mem_id
-            label = _item_label(item, title, segs, text)
-            groups.setdefault(key, []).append((item, self._link_of(a, text), label))
-            if key not in containers:
-                containers[key] = container
-                first_items[key] = item
+            groups.setdefault(key, []).append((item, a, title, text, segs))
+            containers.setdefault(key, container)
         blocks = []
         for key, members in groups.items():
             if len(members) < 2:
                 continue
             node = containers[key]
             attrs = node.attributes
+            links = [self._link_of(a, text) for _, a, _, text, _ in members]
             blocks.append(
                 Block(
-                    heading=_block_heading(node, first_items[key]),
-                    items=[link.text for _, link, _ in members],
-                    links=[link for _, link, _ in members],
+                    heading=_block_heading(node, members[0][0]),
+                    items=[link.text for link in links],
+                    links=links,
                     classes=(attrs.get("class") or "") + " " + (attrs.get("id") or ""),
                     tag=node.tag or "",
-                    labels=[label for _, _, label in members],
+                    labels=[
+                        _item_label(it, ti, segs, text) if i < LABEL_SCAN_ITEMS else ""
+                        for i, (it, _, ti, text, segs) in enumerate(members)
+                    ],
                 )
             )
         return blocks
@@ -411,6 +417,9 @@ INLINE_PROSE_EXTRA_CHARS = 40
 HEADING_MAX_CHARS = 80
 LABEL_MAX_CHARS = 32
 LABEL_MAX_WORDS = 4
+# Labels are looked for on the first items only: recommendation blocks are short, and long
+# lists (menus, archives) would otherwise cost an extra text() call per link.
+LABEL_SCAN_ITEMS = 12
 # Wrappers climbed from a link to the element that stands for the title.
 _TITLE_WRAPPERS = frozenset(
     {"span", "strong", "b", "em", "i", "font", "small", "u", "mark", "cite",

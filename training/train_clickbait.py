@@ -41,7 +41,8 @@ def _heldout(headline: str) -> bool:
 def load(data_dir: Path) -> tuple[list[str], list[int]]:
     """Headlines and 0/1 labels from clickbait_headlines/headlines.csv."""
     texts, labels = [], []
-    with open(data_dir / "clickbait_headlines" / "headlines.csv", newline="", encoding="utf-8") as f:
+    path = data_dir / "clickbait_headlines" / "headlines.csv"
+    with open(path, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             if row["label"] in ("0", "1") and row["headline"].strip():
                 texts.append(row["headline"])
@@ -57,10 +58,10 @@ def main(argv: list[str] | None = None) -> None:
 
     texts, labels = load(args.data)
     test = [_heldout(t) for t in texts]
-    tr_x = [t for t, h in zip(texts, test) if not h]
-    tr_y = np.array([y for y, h in zip(labels, test) if not h])
-    te_x = [t for t, h in zip(texts, test) if h]
-    te_y = np.array([y for y, h in zip(labels, test) if h])
+    tr_x = [t for t, h in zip(texts, test, strict=True) if not h]
+    tr_y = np.array([y for y, h in zip(labels, test, strict=True) if not h])
+    te_x = [t for t, h in zip(texts, test, strict=True) if h]
+    te_y = np.array([y for y, h in zip(labels, test, strict=True) if h])
 
     vec = CountVectorizer(
         analyzer=lambda s: sorted(set(ngrams(tokens(s)))), binary=True, min_df=MIN_DF
@@ -78,18 +79,19 @@ def main(argv: list[str] | None = None) -> None:
 
     pruned_p = np.array([score_tokens(tokens(t), weights, bias) for t in te_x])
     print(f"train {len(tr_x)}  held-out {len(te_x)}  vocab {len(vocab)}  kept {len(weights)}")
-    print(f"full   accuracy {accuracy_score(te_y, full_p >= 0.5):.4f}  AUC {roc_auc_score(te_y, full_p):.4f}")
-    print(f"pruned accuracy {accuracy_score(te_y, pruned_p >= 0.5):.4f}  AUC {roc_auc_score(te_y, pruned_p):.4f}")
+    for name, p in (("full  ", full_p), ("pruned", pruned_p)):
+        acc, auc = accuracy_score(te_y, p >= 0.5), roc_auc_score(te_y, p)
+        print(f"{name} held-out accuracy {acc:.4f}  AUC {auc:.4f}")
 
     card = {
-        "about": "Logistic regression over word uni/bigrams of headlines (farmdetect.clickbait_model).",
+        "about": "Logistic regression, word uni/bigrams of headlines (farmdetect.clickbait_model).",
         "data": "Chakraborty et al. 2016 clickbait headlines (bhargaviparanjape/clickbait, MIT)",
         "heldout_accuracy": round(float(accuracy_score(te_y, pruned_p >= 0.5)), 4),
         "heldout_auc": round(float(roc_auc_score(te_y, pruned_p)), 4),
         "bias": bias,
         "weights": weights,
     }
-    args.out.write_text(json.dumps(card, ensure_ascii=False, sort_keys=False, separators=(",", ":")) + "\n")
+    args.out.write_text(json.dumps(card, ensure_ascii=False, separators=(",", ":")) + "\n")
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
 
 

@@ -8,10 +8,29 @@ from __future__ import annotations
 
 import hashlib
 
+from farmdetect.features import (
+    ai_text,
+    chrome,
+    clickbait,
+    content,
+    doorway,
+    hashtags,
+    recommendations,
+    rewrite,
+)
 from farmdetect.features.base import Family, Marker, Result
 from farmdetect.page import Page
 
-FAMILIES: tuple[Family, ...] = ()
+FAMILIES: tuple[Family, ...] = (
+    hashtags.family,
+    recommendations.family,
+    clickbait.family,
+    rewrite.family,
+    chrome.family,
+    content.family,
+    ai_text.family,
+    doorway.family,
+)
 
 # Full dotted names (``hashtags.title_overlap``), family by family, in declaration order.
 FEATURE_NAMES: tuple[str, ...] = tuple(n for fam in FAMILIES for n in fam.features)

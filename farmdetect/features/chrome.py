@@ -35,15 +35,20 @@ MIN_STRONG_PHRASES = 2
 # A theme counts as present when at least this many class tokens carry its prefix.
 THEME_MIN_CLASSES = 5
 # Ad slots (class tokens naming ad containers) per 1000 visible words for chrome.ad_dense, with
-# at least AD_MIN_SLOTS slots: made-for-ads pages are mostly ad slots around a little text.
-AD_DENSE_PER_KWORD = 20.0
-AD_MIN_SLOTS = 8
+# at least AD_MIN_SLOTS slots: made-for-ads pages are mostly ad slots around a little text. Big
+# legit news pages reach 60/kword (99.5th percentile of label-0 real pages), so the bar is above.
+AD_DENSE_PER_KWORD = 100.0
+AD_MIN_SLOTS = 20
 _AD_CLASS = re.compile(
     r"^(?:ad|ads|advert|advertisement|adsbygoogle|ad[-_]?(?:slot|unit|box|container|wrapper|banner|"
     r"block|zone|space|place|holder|inner|sidebar|top|bottom|header|footer|leaderboard|mpu|[0-9]+))"
     r"(?:$|[-_])|(?:^|[-_])(?:dfp|gpt-ad|adslot|ad-slot|ad_slot|banner-ad|ad-banner|adsense)(?:$|[-_])"
 )
-_AD_SCRIPT_MARKS = ("adsbygoogle", "googletag.", "div-gpt-ad", "pagead2.googlesyndication")
+# Ad-network script hosts (read from script srcs: scanning the raw HTML costs 0.25 ms/page).
+_AD_SCRIPT_HOSTS = re.compile(
+    r"googlesyndication|googletagservices|doubleclick|adsystem|adnxs|taboola|outbrain|mgid|"
+    r"revcontent|adthrive|mediavine|ezoic|propellerads|popads|adsterra"
+)
 
 
 @lru_cache(maxsize=1)
@@ -69,7 +74,10 @@ def _themes() -> tuple[tuple[str, ...], dict[str, str]]:
 
 
 def _norm(line: str) -> str:
-    return line.lower().translate(_APOS).strip(_STRIP)
+    line = line.lower()
+    if "’" in line or "‘" in line:
+        line = line.translate(_APOS)
+    return line.strip(_STRIP)
 
 
 def extract(page: Page) -> Result:
@@ -113,8 +121,8 @@ def extract(page: Page) -> Result:
     values["chrome.theme_known"] = 1.0 if known else 0.0
     values["chrome.theme_class_share"] = ratio(theme_count, total)
 
-    html = page.html
-    n_ad_scripts = sum(html.count(m) for m in _AD_SCRIPT_MARKS)
+    n_ad_scripts = sum(1 for src in page.scripts if _AD_SCRIPT_HOSTS.search(src))
+    n_ad_scripts += classes.get("adsbygoogle", 0)
     n_words = len(page.words)
     values["chrome.ad_slots"] = float(n_ad)
     values["chrome.ad_slots_per_kword"] = ratio(1000.0 * n_ad, max(n_words, 100))

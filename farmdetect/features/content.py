@@ -10,9 +10,10 @@ Everything is O(n) over at most ``MAX_WORDS`` words / ``MAX_TEXT_CHARS`` charact
 
 from __future__ import annotations
 
-import re
 import zlib
 from collections import Counter
+
+import numpy as np
 
 from farmdetect.features.base import Family, Result, finite, ratio, stopwords
 from farmdetect.page import Page, words
@@ -67,40 +68,55 @@ REPETITIVE_MIN_WORDS = 150
 THIN_MAX_WORDS = 60
 THIN_MIN_LINK_DENSITY = 0.6
 
+# odd multiplier for mixing word hashes into n-gram keys
+_MIX = 1_000_003
 _TERMINAL = tuple('.!?"”’\'»。！？…:)')
 _BULLETS = tuple("•●◦▪▫■□►▸▶‣⁃–—-*·✓✔☑➤➔→")
-_ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)\s*$")
-_SYMBOL = re.compile(r"#|\.\.\.|…")
-_ALPHA = re.compile(r"[^\W\d_]")
-_LOREM = re.compile(r"lorem ipsum", re.IGNORECASE)
+_ELLIPSES = ("...", "…")
 
 
-def _top_ngram_frac(ws: list[str], n: int, total_chars: int) -> tuple[float, tuple[str, ...]]:
-    """Gopher top-n-gram share: characters in the most frequent n-gram's occurrences / all chars."""
-    if len(ws) < n or not total_chars:
-        return 0.0, ()
-    counts = Counter(zip(*(ws[i:] for i in range(n)), strict=False))
-    gram, count = counts.most_common(1)[0]
-    if count < 2:
-        return 0.0, ()
-    return min(1.0, count * sum(len(w) for w in gram) / total_chars), gram
+def _ngram_stats(ws: list[str]) -> tuple[dict[int, float], float, tuple[str, ...]]:
+    """Gopher n-gram redundancy over word hashes (numpy, linear plus one sort per n).
 
-
-def _dup_ngram_frac(ws: list[str], n: int) -> float:
-    """Share of word positions covered by an n-gram that occurs more than once."""
-    if len(ws) < n:
-        return 0.0
-    grams = list(zip(*(ws[i:] for i in range(n)), strict=False))
-    counts = Counter(grams)
-    covered = 0
-    last_end = 0
-    for i, g in enumerate(grams):
-        if counts[g] > 1:
-            start = max(i, last_end)
-            end = i + n
-            covered += end - start
-            last_end = end
-    return covered / len(ws)
+    Returns the top-n-gram character share for n = 2, 3, 4, the share of word positions
+    covered by a repeated ``DUP_NGRAM_N``-gram, and the most repeated bigram.
+    """
+    n = len(ws)
+    top: dict[int, float] = {2: 0.0, 3: 0.0, 4: 0.0}
+    if n < 2:
+        return top, 0.0, ()
+    # Hashes of the (interned, already hashed) word strings; n-gram keys mix them with
+    # wrap-around arithmetic: a collision needs two 64-bit keys to agree, negligible here.
+    h = np.fromiter(map(hash, ws), dtype=np.int64, count=n)
+    lens = np.fromiter(map(len, ws), dtype=np.int64, count=n)
+    cum = np.concatenate(([0], np.cumsum(lens)))
+    total = int(cum[-1]) or 1
+    key = h
+    gram2: tuple[str, ...] = ()
+    dup = 0.0
+    with np.errstate(over="ignore"):
+        for size in range(2, DUP_NGRAM_N + 1):
+            if n < size:
+                break
+            key = key[:-1] * _MIX + h[size - 1 :]
+            uniq, counts = np.unique(key, return_counts=True)
+            if size in top:
+                peak = counts.max()
+                if peak > 1:
+                    # ties go to the n-gram seen first: hash order differs between processes
+                    tops = uniq[counts == peak]
+                    hit = key == tops[0] if len(tops) == 1 else np.isin(key, tops)
+                    i = int(np.argmax(hit))
+                    chars = int(cum[i + size] - cum[i])
+                    top[size] = min(1.0, int(peak) * chars / total)
+                    if size == 2:
+                        gram2 = (ws[i], ws[i + 1])
+            if size == DUP_NGRAM_N:
+                starts = np.isin(key, uniq[counts > 1]).astype(np.int64)
+                # a position is covered when a repeated n-gram starts within the n positions before
+                covered = np.convolve(starts, np.ones(size, dtype=np.int64))[:n] > 0
+                dup = float(np.count_nonzero(covered)) / n
+    return top, dup, gram2
 
 
 def extract(page: Page) -> Result:
@@ -110,7 +126,7 @@ def extract(page: Page) -> Result:
     ws = page.words
     capped = ws[:MAX_WORDS]
     n_words = len(ws)
-    chars_capped = sum(len(w) for w in capped)
+    chars_capped = len("".join(capped))
     stop = stopwords()
 
     raw_text = text[:MAX_TEXT_CHARS].encode("utf-8", "surrogatepass")
@@ -124,10 +140,9 @@ def extract(page: Page) -> Result:
             terminal += 1
         if line.startswith(_BULLETS):
             bullets += 1
-        if _ELLIPSIS_END.search(line):
+        if line.endswith(_ELLIPSES):
             ellipsis += 1
-        low = line.lower()
-        if "javascript" in low:
+        if "javascript" in line or "JavaScript" in line or "Javascript" in line:
             js += 1
         if "{" in line:
             curly += 1
@@ -138,15 +153,11 @@ def extract(page: Page) -> Result:
     dup_lines = sum(c - 1 for c in long_counts.values() if c > 1)
     dup_chars = sum(len(k) * (c - 1) for k, c in long_counts.items() if c > 1)
 
-    tokens = text[:MAX_TEXT_CHARS * 2].split()
-    n_tokens = len(tokens)
-    alpha_tokens = sum(1 for t in tokens if _ALPHA.search(t))
-    symbols = len(_SYMBOL.findall(text[:MAX_TEXT_CHARS * 2]))
-
-    top2, gram2 = _top_ngram_frac(capped, 2, chars_capped)
-    top3, _ = _top_ngram_frac(capped, 3, chars_capped)
-    top4, _ = _top_ngram_frac(capped, 4, chars_capped)
-    dup_ngram = _dup_ngram_frac(capped, DUP_NGRAM_N)
+    # Gopher's symbol ratio (# and ellipses per word); alpha-word share over \w tokens
+    # (a token without a letter is a number here: punctuation is not a \w token).
+    symbols = text.count("#") + text.count("...") + text.count("…")
+    numeric = sum(map(str.isdigit, capped))
+    top, dup_ngram, gram2 = _ngram_stats(capped)
 
     links = page.links
     n_ext = sum(1 for link in links if not link.internal)
@@ -160,21 +171,21 @@ def extract(page: Page) -> Result:
         "content.mean_line_words": ratio(n_words, n_lines),
         "content.text_html_ratio": min(1.0, ratio(len(text), len(page.html))),
         "content.compress_ratio": compress_ratio,
-        "content.stopword_frac": ratio(sum(1 for w in capped if w in stop), len(capped)),
+        "content.stopword_frac": ratio(sum(map(stop.__contains__, capped)), len(capped)),
         "content.link_density": link_density,
         "content.ext_link_share": ratio(n_ext, len(links)),
         "content.terminal_punct_frac": ratio(terminal, n_lines),
         "content.bullet_line_frac": ratio(bullets, n_lines),
         "content.ellipsis_line_frac": ratio(ellipsis, n_lines),
-        "content.symbol_ratio": ratio(symbols, n_tokens),
-        "content.alpha_word_frac": ratio(alpha_tokens, n_tokens),
+        "content.symbol_ratio": ratio(symbols, n_words),
+        "content.alpha_word_frac": ratio(len(capped) - numeric, len(capped)),
         "content.dup_line_frac": ratio(dup_lines, long_total),
         "content.dup_line_char_frac": ratio(dup_chars, long_chars),
-        "content.top_2gram_frac": top2,
-        "content.top_3gram_frac": top3,
-        "content.top_4gram_frac": top4,
+        "content.top_2gram_frac": top[2],
+        "content.top_3gram_frac": top[3],
+        "content.top_4gram_frac": top[4],
         "content.dup_ngram_frac": dup_ngram,
-        "content.lorem_ipsum": 1.0 if _LOREM.search(text) else 0.0,
+        "content.lorem_ipsum": 1.0 if "lorem ipsum" in text or "Lorem ipsum" in text else 0.0,
         "content.js_line_frac": ratio(js, n_lines),
         "content.curly_line_frac": ratio(curly, n_lines),
     }
@@ -191,7 +202,8 @@ def extract(page: Page) -> Result:
             evidence.append(f"most repeated words: {' '.join(gram2)}")
         result.fire("content.repetitive", evidence)
     if 0 < n_words <= THIN_MAX_WORDS and link_density >= THIN_MIN_LINK_DENSITY:
-        result.fire("content.thin", [f"{n_words} words, {link_density:.0%} of the text is links", text[:200]])
+        summary = f"{n_words} words, {link_density:.0%} of the text is links"
+        result.fire("content.thin", [summary, text[:200]])
     return result
 
 

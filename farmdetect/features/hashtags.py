@@ -72,15 +72,15 @@ def _fold(tokens: list[str]) -> list[str]:
 
 
 def _title_vocab(title: str) -> tuple[list[str], set[str]]:
-    """Content words of a title (folded, in order) and the set incl. joined neighbours (#UkraineWar)."""
+    """Folded content words of a title, in order, and their set plus joined pairs (#UkraineWar)."""
     toks = _fold(content_words(title))
     vocab = set(toks)
-    vocab.update(a + b for a, b in zip(toks, toks[1:]))
+    vocab.update(a + b for a, b in zip(toks, toks[1:], strict=False))
     return toks, vocab
 
 
 def _compare(tags: list[str], title: str) -> tuple[float, float, bool]:
-    """(share of tags that are title words, share of title words that are tags, tags in title order)."""
+    """(share of tags in the title, share of title words tagged, tags in title order)."""
     ttoks, vocab = _title_vocab(title)
     if not tags or not ttoks:
         return 0.0, 0.0, False
@@ -93,20 +93,27 @@ def _compare(tags: list[str], title: str) -> tuple[float, float, bool]:
     return ratio(len(hits), len(distinct)), ratio(len(covered), len(set(ttoks))), in_order
 
 
-def _tags_of(text: str) -> list[str]:
-    """Folded tag words of a tags-line payload ("Ukraine, Russia" or "#Belarus #Join")."""
+def _tags_of(text: str) -> tuple[list[str], int]:
+    """Folded tag words of a tags-line payload ("Ukraine, Russia" or "#Belarus #Join") and the
+    number of distinct tags (a comma tag "ford hybrid transmission" is one tag of three words)."""
     if "#" in text:
-        return [norm_token(t) for t in _HASHTAG.findall(text)]
+        tags = [norm_token(t) for t in _HASHTAG.findall(text)]
+        return tags, len(set(tags))
     out: list[str] = []
+    items = set()
     for part in _TAG_SPLIT.split(text):
-        out.extend(_fold(content_words(part)))
-    return out
+        ws = _fold(content_words(part))
+        if ws:
+            items.add(" ".join(ws))
+            out.extend(ws)
+    return out, len(items)
 
 
 def extract(page: Page) -> Result:
     lines = page.lines
     hashtag_lines: list[tuple[str, list[str]]] = []
     tags_lines: list[tuple[str, list[str]]] = []
+    n_items: dict[str, int] = {}
     skip = -1  # the line a bare "Social Tags:" label took as its payload
     for i, line in enumerate(lines):
         if i == skip:
@@ -114,7 +121,9 @@ def extract(page: Page) -> Result:
         if "#" in line:
             tags = _HASHTAG.findall(line)
             if len(tags) >= MIN_HASHTAGS and len(tags) >= HASHTAG_LINE_SHARE * len(line.split()):
-                hashtag_lines.append((line, [norm_token(t) for t in tags]))
+                folded = [norm_token(t) for t in tags]
+                hashtag_lines.append((line, folded))
+                n_items[line] = len(set(folded))
                 continue
         c = line[0]
         if c in "SsTtEeÉé" and len(line) <= MAX_TAG_LINE_CHARS:
@@ -127,9 +136,10 @@ def extract(page: Page) -> Result:
                 payload = lines[i + 1]
                 shown = f"{line} {payload}"
                 skip = i + 1
-            tags = _tags_of(payload)
-            if tags:
-                tags_lines.append((shown, tags))
+            words, count = _tags_of(payload)
+            if words:
+                tags_lines.append((shown, words))
+                n_items[shown] = count
 
     values = dict.fromkeys(FEATURES, 0.0)
     result = Result(values)
@@ -148,7 +158,8 @@ def extract(page: Page) -> Result:
     repeated: list[str] = []
     for shown, tags in all_lines:
         key = tuple(tags)
-        if len(key) >= MIN_HASHTAGS and key in seen:
+        # only hashtag sequences: a comma "TAGS:" line repeats legitimately per teaser
+        if len(key) >= MIN_HASHTAGS and key in seen and "#" in shown:
             repeated.append(shown)
         seen.setdefault(key, shown)
     values["hashtags.repeated_lines"] = float(len(repeated))
@@ -175,8 +186,8 @@ def extract(page: Page) -> Result:
     for ov, cov, order, shown in (best, tbest):
         if not shown:
             continue
-        n_tags = next(len(t) for s, t in all_lines if s == shown)
-        if order and n_tags >= ECHO_MIN_TAGS and ov >= ECHO_MIN_OVERLAP and cov >= ECHO_MIN_COVERAGE:
+        enough = n_items.get(shown, 0) >= ECHO_MIN_TAGS
+        if order and enough and ov >= ECHO_MIN_OVERLAP and cov >= ECHO_MIN_COVERAGE:
             echoes.append(shown)
     if echoes:
         result.fire("hashtags.title_echo", dict.fromkeys(echoes))

@@ -1,0 +1,82 @@
+"""The hashtags family: title-echoing hashtag lines fire, a legit site's topic tags do not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from farmdetect.features import hashtags
+from farmdetect.page import Page
+
+PAGES = Path(__file__).resolve().parent.parent / "data" / "pages"
+
+
+def _run(name: str, url: str | None = None) -> hashtags.Result:
+    return hashtags.extract(Page.from_str((PAGES / name).read_text("utf-8"), url=url))
+
+
+def _markers(result: hashtags.Result) -> dict[str, tuple[str, ...]]:
+    return {m.name: m.evidence for m in result.markers}
+
+
+def test_title_echo_fires_with_the_hashtag_line() -> None:
+    r = _run("hashtag_title_dup.html")
+    m = _markers(r)
+    assert "#Belarus #Join #Moscows #Ukraine #Offensive" in m["hashtags.title_echo"]
+    assert r.values["hashtags.title_overlap"] == 1.0
+    assert r.values["hashtags.title_coverage"] == 1.0  # "Moscow’s" folds to "moscows"
+    assert r.values["hashtags.title_in_order"] == 1.0
+    assert r.values["hashtags.max_tags_in_line"] == 5.0
+
+
+def test_social_tags_label_takes_the_next_line_and_repeats() -> None:
+    r = _run("hashtag_title_dup.html")
+    m = _markers(r)
+    assert m["hashtags.repeated_line"] == (
+        "Social Tags: #Belarus #Join #Moscows #Ukraine #Offensive",
+    )
+    # the line under "Social Tags:" is its payload, not a second hashtag line
+    assert r.values["hashtags.n_hashtag_lines"] == 1.0
+    assert r.values["hashtags.n_tags_lines"] == 1.0
+    assert r.values["hashtags.repeated_lines"] == 1.0
+    assert r.values["hashtags.tags_line_title_overlap"] == 1.0
+
+
+def test_topic_tags_of_a_legit_site_do_not_fire() -> None:
+    r = _run("topic_tags_legit.html")
+    assert r.markers == []
+    assert r.values["hashtags.n_tags_lines"] == 1.0
+    assert r.values["hashtags.max_tags_in_line"] == 4.0
+    assert r.values["hashtags.tags_line_title_overlap"] == 0.0
+    # two hashtags inside a prose sentence are no hashtag line
+    assert r.values["hashtags.n_hashtag_lines"] == 0.0
+
+
+def test_seed_style_farm_fires_both_markers() -> None:
+    r = _run("seed_style_farm.html", "https://worldnewsera.example/will-belarus-join-moscows-offensive/")
+    assert {"hashtags.title_echo", "hashtags.repeated_line"} <= set(_markers(r))
+
+
+def test_legit_news_related_is_quiet() -> None:
+    assert _run("legit_news_related.html").markers == []
+
+
+def test_tags_echo_needs_three_distinct_tags() -> None:
+    html = (
+        "<title>Ford hybrid transmission</title><h1>Ford hybrid transmission</h1>"
+        "<p>Tags: Ford, ford hybrid transmission</p>"
+    )
+    r = hashtags.extract(Page.from_str(html))
+    assert r.markers == []
+    assert r.values["hashtags.tags_line_title_overlap"] == 1.0
+
+
+def test_empty_and_entity_hashes() -> None:
+    r = hashtags.extract(Page.from_str("<p>C# and F# &#8217; #1</p>"))
+    assert set(r.values) == set(hashtags.FEATURES)
+    assert all(v == 0.0 for v in r.values.values())
+    assert hashtags.extract(Page.from_str("")).markers == []
+
+
+def test_strip_site_suffix() -> None:
+    assert hashtags.strip_site_suffix("Will Belarus Join? | World News Era") == "Will Belarus Join?"
+    assert hashtags.strip_site_suffix("Short - X") == "Short - X"

@@ -1,0 +1,672 @@
+"""A seeded, reproducible generator of synthetic farm pages and hard negatives.
+
+Farms are built the way real farms are built: a real legitimate article (title + paragraphs,
+read through ``farmdetect.Page``) is pasted or lightly spun under a cheap template, with some
+subset of the farm markers added. No marker is added to every page (each has a probability), so
+the model cannot learn "farm = marker X". Hard negatives take the same articles into a legit
+template that *also* has blocks, tags, chrome and footers, but related ones: the model has to
+learn *unrelated* and *duplicated*, not "has a block".
+
+Every template family below names the real pattern it imitates; ``data/synth/README.md``
+documents them. Word lists live in ``data/synth/`` (project-made); clickbait headlines and the
+plain news headlines used for recommendation items are read at generation time from the shared
+data folder (never copied into the repo).
+
+A synthetic page inherits the CV group of the article it came from, so cross-validation can keep
+every page made from a test-fold article out of training.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html as htmllib
+import json
+import math
+import random
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from farmdetect.features.base import content_words
+from farmdetect.page import Page
+from farmdetect.urls import host_of
+
+from training.dataset import REPO_ROOT, Record
+
+SYNTH_DIR = REPO_ROOT / "data" / "synth"
+LANGS = ("en", "de", "fr", "es")
+# An article needs this much text to be worth pasting (farms copy full stories, not stubs).
+MIN_PARAGRAPHS = 4
+MIN_PARAGRAPH_WORDS = 8
+MIN_ARTICLE_WORDS = 150
+MAX_PARAGRAPHS = 30
+
+
+@dataclass(frozen=True)
+class Article:
+    """The reusable part of a legit page: title, paragraphs, where it came from."""
+
+    id: str
+    group: str
+    dataset: str
+    lang: str
+    url: str | None
+    host: str | None
+    title: str
+    paragraphs: tuple[str, ...]
+
+
+# ---------------------------------------------------------------------------- resources
+@dataclass
+class Resources:
+    """Word lists (repo) plus headline pools (shared data, read at generation time)."""
+
+    words: dict
+    synonyms: dict[str, list[str]]
+    clickbait: list[str]
+    plain_headlines: list[str]
+
+    @classmethod
+    def load(cls, data: Path | None, synth_dir: Path = SYNTH_DIR) -> Resources:
+        """Read data/synth/* and, when present, <data>/clickbait_headlines/headlines.csv."""
+        words = json.loads((synth_dir / "wordlists.json").read_text("utf-8"))
+        synonyms: dict[str, list[str]] = {}
+        for line in (synth_dir / "synonyms.tsv").read_text("utf-8").splitlines():
+            if line and not line.startswith("#") and "\t" in line:
+                w, alts = line.split("\t", 1)
+                synonyms[w.strip()] = [a.strip() for a in alts.split(",") if a.strip()]
+        clickbait: list[str] = []
+        plain: list[str] = []
+        path = data / "clickbait_headlines" / "headlines.csv" if data else None
+        if path is not None and path.exists():
+            with path.open(encoding="utf-8", newline="") as fh:
+                for row in csv.DictReader(fh):
+                    h = (row.get("headline") or "").strip()
+                    if len(h.split()) >= 4:
+                        (clickbait if row.get("label") == "1" else plain).append(h)
+        if not clickbait:
+            clickbait = list(words["clickbait_fallback"])
+        return cls(words, synonyms, clickbait, plain)
+
+
+# ---------------------------------------------------------------------------- articles
+_SITE_SUFFIX = re.compile(r"\s+[|\-–—:·»]\s+[^|\-–—:·»]{2,60}$")
+
+
+def article_of(rec: Record) -> Article | None:
+    """Title + body paragraphs of a legit page, or None when it has no usable article."""
+    page = Page.from_str(rec.html, url=rec.url)
+    try:
+        title = next((h for h in page.h1 if 3 <= len(h.split()) <= 25), "")
+        if not title:
+            title = _SITE_SUFFIX.sub("", page.title).strip()
+        paras = [p for p in page.article.split("\n") if len(p.split()) >= MIN_PARAGRAPH_WORDS]
+    except Exception:  # noqa: BLE001 - a page the parser chokes on is simply not a source
+        return None
+    if not (3 <= len(title.split()) <= 25) or len(paras) < MIN_PARAGRAPHS:
+        return None
+    paras = paras[:MAX_PARAGRAPHS]
+    if sum(len(p.split()) for p in paras) < MIN_ARTICLE_WORDS:
+        return None
+    lang = (rec.lang or page.lang or "en")[:2].lower()
+    return Article(rec.id, rec.group, rec.dataset, lang if lang in LANGS else "en", rec.url,
+                   rec.host, title, tuple(paras))
+
+
+# ---------------------------------------------------------------------------- small helpers
+def esc(s: str) -> str:
+    return htmllib.escape(s, quote=True)
+
+
+def slugify(s: str, n: int = 8) -> str:
+    """URL slug of a title (what farm CMSs generate)."""
+    toks = re.findall(r"\w+", s.lower())
+    return "-".join(toks[:n]) or "post"
+
+
+def pick_lang(rng: random.Random, art: Article, p_same: float = 0.7) -> str:
+    """Chrome language: mostly the article's, sometimes another (farms reuse one theme)."""
+    return art.lang if rng.random() < p_same else rng.choice(LANGS)
+
+
+def lst(words: dict, key: str, lang: str) -> list[str]:
+    d = words[key]
+    return d.get(lang) or d["en"]
+
+
+def hashtags(title: str, rng: random.Random) -> str:
+    """'#Belarus #Join #Moscows ...': the title's content words as hashtags (seed page pattern)."""
+    toks = [re.sub(r"['’]", "", w) for w in content_words(title)]
+    toks = [t for t in toks if t][: rng.randint(3, 8)]
+    return " ".join("#" + t[:1].upper() + t[1:] for t in toks)
+
+
+def farm_domain(rng: random.Random, words: dict) -> str:
+    d = words["farm_domain_parts"]
+    sep = rng.choice(["", "", "-"])
+    return f"{rng.choice(d['a'])}{sep}{rng.choice(d['b'])}.{rng.choice(d['tld'])}"
+
+
+def cls(rng: random.Random, prefix: str, name: str) -> str:
+    """A theme-ish class name (prefix varies per page so no class name is a give-away)."""
+    return prefix + name + rng.choice(["", "", "-wrap", "_inner", "-1", " clearfix"])
+
+
+def spin(paragraphs: Sequence[str], rng: random.Random, res: Resources, swap_p: float,
+         drop_p: float) -> list[str]:
+    """Rewrite-mill spinning: swap words for (often clumsy) synonyms and drop sentences."""
+    out = []
+    for para in paragraphs:
+        sentences = re.split(r"(?<=[.!?])\s+", para)
+        kept = [s for s in sentences if rng.random() >= drop_p] or sentences[:1]
+        text = " ".join(kept)
+        if swap_p > 0:
+            def sub(m: re.Match[str]) -> str:
+                w = m.group(0)
+                alts = res.synonyms.get(w.lower())
+                if not alts or rng.random() >= swap_p:
+                    return w
+                alt = rng.choice(alts)
+                return alt[:1].upper() + alt[1:] if w[:1].isupper() else alt
+            text = re.sub(r"[A-Za-z']+", sub, text)
+        out.append(text)
+    return out
+
+
+def add_wire(paragraphs: list[str], rng: random.Random, res: Resources) -> list[str]:
+    """Keep/insert a wire attribution ('told AFP'): farms paste agency copy unchanged."""
+    if any(re.search(r"\b(AFP|Reuters|AP|Associated Press)\b", p) for p in paragraphs):
+        return paragraphs
+    i = rng.randrange(len(paragraphs))
+    p = paragraphs[i].rstrip()
+    if p.endswith("."):
+        p = p[:-1] + f", an official {rng.choice(res.words['wire'])}."
+    paragraphs = list(paragraphs)
+    paragraphs[i] = p
+    return paragraphs
+
+
+def unrelated_titles(rng: random.Random, res: Resources, title: str, k: int) -> list[str]:
+    """Headlines sharing no content word with the title (plain news + some clickbait)."""
+    own = set(content_words(title))
+    pool = res.plain_headlines or res.clickbait
+    out: list[str] = []
+    for _ in range(k * 10):
+        h = rng.choice(res.clickbait if rng.random() < 0.25 else pool)
+        if not own & set(content_words(h)) and h not in out:
+            out.append(h)
+        if len(out) == k:
+            break
+    return out
+
+
+def recs_block(rng: random.Random, res: Resources, titles: list[str], heading: str, lang: str,
+               prefix: str, domain: str, with_labels: bool) -> str:
+    """A recommendation block; with_labels puts a category label on each item (seed style)."""
+    tag = rng.choice(["div", "section", "aside"])
+    item_tag = rng.choice(["li", "article", "div"])
+    labels = lst(res.words, "category_labels", lang)
+    items = []
+    for t in titles:
+        label = f'<span class="{prefix}cat">{esc(rng.choice(labels))}</span>' if with_labels else ""
+        a = f'<a href="https://{domain}/{slugify(t)}/">{esc(t)}</a>'
+        inner = f"{label}<h3>{a}</h3>" if rng.random() < 0.5 else f"{label}{a}"
+        items.append(f'<{item_tag} class="{cls(rng, prefix, "item")}">{inner}</{item_tag}>')
+    body = "".join(items)
+    if item_tag == "li":
+        body = f"<ul>{body}</ul>"
+    htag = rng.choice(["h2", "h3", "h4", "div"])
+    return (f'<{tag} class="{cls(rng, prefix, rng.choice(["related", "recs", "more", "widget"]))}">'
+            f'<{htag} class="{prefix}block-title">{esc(heading)}</{htag}>{body}</{tag}>')
+
+
+def ad_slot(rng: random.Random, res: Resources) -> str:
+    c = rng.choice(res.words["ad_slot_classes"])
+    label = rng.choice(["Advertisement", "ADVERTISEMENT", "Sponsored", "Anzeige", "Publicité", ""])
+    return f'<div class="{c}"><small>{label}</small><ins class="{c}-ins"></ins></div>'
+
+
+def chrome(rng: random.Random, res: Resources, lang: str, k: int) -> list[str]:
+    phrases = lst(res.words, "chrome", lang)
+    return rng.sample(phrases, min(k, len(phrases)))
+
+
+def clickbait_footer(rng: random.Random, res: Resources, art: Article) -> str:
+    if rng.random() < 0.7:
+        return rng.choice(res.clickbait)
+    topic = rng.choice(content_words(art.title) or ["Marketing"]).title()
+    return rng.choice(res.words["promo_footer"]).format(x=topic)
+
+
+def doc(title: str, lang: str, body: str, canonical: str | None = None, extra_head: str = "") -> str:
+    head = f"<meta charset=\"utf-8\"><title>{esc(title)}</title>{extra_head}"
+    if canonical:
+        head += f'<link rel="canonical" href="{esc(canonical)}">'
+    return f'<!DOCTYPE html><html lang="{lang}"><head>{head}</head><body>{body}</body></html>'
+
+
+def paras_html(paragraphs: Sequence[str], rng: random.Random, res: Resources, ad_p: float) -> str:
+    out = []
+    for i, p in enumerate(paragraphs):
+        out.append(f"<p>{esc(p)}</p>")
+        if i and i % rng.randint(3, 6) == 0 and rng.random() < ad_p:
+            out.append(ad_slot(rng, res))
+    return "".join(out)
+
+
+@dataclass
+class Ctx:
+    """Everything one generated page needs."""
+
+    rng: random.Random
+    res: Resources
+    art: Article
+    domain: str
+    lang: str
+    prefix: str
+
+
+# ---------------------------------------------------------------------------- farm templates
+# Markers a template may add (each with a probability, never always).
+def _markers(ctx: Ctx, p: dict[str, float]) -> dict[str, bool]:
+    return {k: ctx.rng.random() < v for k, v in p.items()}
+
+
+def seed_clone(ctx: Ctx) -> str:
+    """Imitates the seed page (shared/seed/000_3057d680e6aad161): a news-aggregator clone with
+    'Connect with us' / 'Hi, what are you looking for?' chrome, a category label, the title's
+    words as a hashtag line under the title and again after 'Social Tags:', an unrelated
+    'You May Also Like' block with category labels, and a clickbait footer; wire copy kept."""
+    rng, res, art = ctx.rng, ctx.res, ctx.art
+    m = _markers(ctx, {"tags_top": 0.7, "tags_bottom": 0.6, "recs": 0.75, "footer": 0.5,
+                       "chrome": 0.8, "wire": 0.6, "spin": 0.3, "canonical": 0.2, "ads": 0.3})
+    paras = list(art.paragraphs)
+    if m["spin"]:
+        paras = spin(paras, rng, res, 0.15, 0.05)
+    if m["wire"]:
+        paras = add_wire(paras, rng, res)
+    tags = hashtags(art.title, rng)
+    parts = []
+    if m["chrome"]:
+        parts += [f"<div class=\"{cls(rng, ctx.prefix, 'top')}\">{esc(c)}</div>"
+                  for c in chrome(rng, res, ctx.lang, rng.randint(2, 4))]
+    parts.append(f"<span class=\"{ctx.prefix}category\">"
+                 f"{esc(rng.choice(lst(res.words, 'category_labels', ctx.lang)))}</span>")
+    parts.append(f"<h1>{esc(art.title)}</h1>")
+    if m["tags_top"] and tags:
+        parts.append(f"<p>{esc(tags)}</p>")
+    parts.append(f"<div class=\"{cls(rng, ctx.prefix, 'content')}\">"
+                 f"{paras_html(paras, rng, res, 0.5 if m['ads'] else 0)}</div>")
+    if m["tags_bottom"] and tags:
+        label = rng.choice(lst(res.words, "tags_label", ctx.lang))
+        parts.append(f"<div class=\"{ctx.prefix}tags\"><span>{esc(label)}</span><br>{esc(tags)}</div>")
+    if m["recs"]:
+        heading = rng.choice(lst(res.words, "recs_heading", ctx.lang))
+        titles = unrelated_titles(rng, res, art.title, rng.randint(3, 6))
+        parts.append(recs_block(rng, res, titles, heading, ctx.lang, ctx.prefix, ctx.domain, True))
+    if m["footer"]:
+        parts.append(f"<div class=\"{ctx.prefix}footer-promo\"><a href=\"https://{ctx.domain}/go\">"
+                     f"{esc(clickbait_footer(rng, res, art))}</a></div>")
+    return doc(art.title, ctx.lang, "".join(parts), art.url if m["canonical"] else None)
+
+
+def jnews_wp(ctx: Ctx) -> str:
+    """Imitates jNews / Newspaper (tagDiv) WordPress-theme farms: breadcrumb, 'by admin',
+    share bar, ad slots between paragraphs, spun article, tag cloud of the title's words,
+    'Related Posts' and a 'Trending' sidebar of unrelated stories."""
+    rng, res, art = ctx.rng, ctx.res, ctx.art
+    m = _markers(ctx, {"spin": 0.8, "ads": 0.8, "tags": 0.55, "related": 0.65, "trending": 0.6,
+                       "admin": 0.6, "share": 0.7, "chrome": 0.6, "wire": 0.3, "footer": 0.25})
+    paras = list(art.paragraphs)
+    if m["spin"]:
+        paras = spin(paras, rng, res, rng.uniform(0.2, 0.6), rng.uniform(0.0, 0.2))
+    if m["wire"]:
+        paras = add_wire(paras, rng, res)
+    p = ctx.prefix or "jeg_"
+    cat = rng.choice(lst(res.words, "category_labels", ctx.lang))
+    head = [f'<div class="{p}breadcrumbs"><a href="/">Home</a> » <a href="/category/">{esc(cat)}</a></div>',
+            f'<h1 class="{p}post_title entry-title">{esc(art.title)}</h1>']
+    if m["admin"]:
+        head.append(f'<div class="{p}meta_author">by <a href="/author/admin/">admin</a></div>')
+    if m["share"]:
+        head.append(f'<div class="{p}share_button"><a href="#">Share on Facebook</a>'
+                    f'<a href="#">Share on Twitter</a><a href="#">WhatsApp</a></div>')
+    content = f'<div class="{p}post_content entry-content">{paras_html(paras, rng, res, 0.8 if m["ads"] else 0)}</div>'
+    tail = []
+    if m["tags"]:
+        toks = [w.title() for w in content_words(art.title)][:6]
+        tail.append(f'<div class="{p}post_tags"><span>Tags:</span>'
+                    + "".join(f'<a href="/tag/{slugify(t)}/" rel="tag">{esc(t)}</a>' for t in toks)
+                    + "</div>")
+    if m["related"]:
+        heading = rng.choice(["Related Posts", "Related News", "You might also like", "More Stories"])
+        titles = unrelated_titles(rng, res, art.title, rng.randint(3, 6))
+        tail.append(recs_block(rng, res, titles, heading, ctx.lang, p, ctx.domain, rng.random() < 0.5))
+    if m["footer"]:
+        tail.append(f"<p><strong>{esc(clickbait_footer(rng, res, art))}</strong></p>")
+    side = []
+    if m["trending"]:
+        titles = unrelated_titles(rng, res, art.title, rng.randint(4, 7))
+        side.append(recs_block(rng, res, titles, rng.choice(["Trending", "Popular", "Recent Posts"]),
+                               ctx.lang, p, ctx.domain, False))
+    if m["chrome"]:
+        side += [f"<div>{esc(c)}</div>" for c in chrome(rng, res, ctx.lang, rng.randint(1, 3))]
+    main = f'<article class="{p}main">{"".join(head)}{content}{"".join(tail)}</article>'
+    sidebar = f'<aside class="{p}sidebar">{"".join(side)}</aside>'
+    body = main + sidebar if rng.random() < 0.7 else sidebar + main
+    return doc(f"{art.title} - {ctx.domain}", ctx.lang, body)
+
+
+def viral_2016(ctx: Ctx) -> str:
+    """Imitates 2016 viral/junk-news aggregators and 2017 rewrite mills (cf. the postlight
+    opposingviews page, utomo wallstreetpit/itechpost): a short heavily-spun rewrite of a few
+    paragraphs, 'Sources: ...' at the end, share counters and a 'Promoted Stories' block."""
+    rng, res, art = ctx.rng, ctx.res, ctx.art
+    m = _markers(ctx, {"sources": 0.7, "promoted": 0.7, "share": 0.6, "ads": 0.6, "footer": 0.3,
+                       "chrome": 0.4, "wire": 0.3})
+    n = min(len(art.paragraphs), rng.randint(3, 7))
+    paras = spin(art.paragraphs[:n], rng, res, rng.uniform(0.3, 0.7), rng.uniform(0.1, 0.35))
+    if m["wire"]:
+        paras = add_wire(paras, rng, res)
+    parts = [f"<h1>{esc(art.title)}</h1>"]
+    if m["share"]:
+        parts.append(f'<div class="share-bar"><span>{rng.randint(200, 90000)} Shares</span>'
+                     '<a href="#">Share</a><a href="#">Tweet</a></div>')
+    parts.append(f"<div class=\"{cls(rng, ctx.prefix, 'article-body')}\">"
+                 f"{paras_html(paras, rng, res, 0.7 if m['ads'] else 0)}</div>")
+    if m["sources"]:
+        src = art.host or "example.org"
+        other = rng.choice(["Daily Mail", "Fox News", "CNN", "Reuters", "Twitter", "YouTube"])
+        parts.append(f"<p>Sources: <a href=\"{esc(art.url or 'https://' + src)}\">{esc(src)}</a>, "
+                     f"{esc(other)}</p>")
+    if m["promoted"]:
+        titles = [rng.choice(res.clickbait) for _ in range(rng.randint(3, 6))]
+        parts.append(recs_block(rng, res, titles, rng.choice(["Promoted Stories", "From the web",
+                                "Around The Web", "You May Like"]), "en", ctx.prefix, ctx.domain,
+                                rng.random() < 0.3))
+    if m["footer"]:
+        parts.append(f"<p>{esc(clickbait_footer(rng, res, art))}</p>")
+    if m["chrome"]:
+        parts += [f"<div>{esc(c)}</div>" for c in chrome(rng, res, ctx.lang, 2)]
+    return doc(art.title, ctx.lang, "".join(parts))
+
+
+def ai_listicle(ctx: Ctx) -> str:
+    """Imitates AI mass-content sites (wcxb freederia / gardenwith.me / steamritual): generic
+    intro, 'Key Takeaways', templated H2 sections over reused text, an FAQ, a 'Conclusion'."""
+    rng, res, art = ctx.rng, ctx.res, ctx.art
+    ai = res.words["ai"]
+    m = _markers(ctx, {"intro": 0.8, "takeaways": 0.65, "faq": 0.65, "conclusion": 0.8,
+                       "toc": 0.4, "related": 0.35, "spin": 0.6, "ads": 0.4})
+    cw = content_words(art.title)
+    topic = " ".join(cw[:3]).title() if cw else art.title
+    paras = list(art.paragraphs)
+    if m["spin"]:
+        paras = spin(paras, rng, res, 0.3, 0.1)
+    parts = [f"<h1>{esc(art.title)}</h1>"]
+    if m["intro"]:
+        parts.append(f"<p>{esc(rng.choice(ai['intro']).format(topic=topic))}</p>")
+    if m["takeaways"]:
+        firsts = [re.split(r"(?<=[.!?])\s+", p)[0] for p in paras[: rng.randint(3, 5)]]
+        parts.append(f"<h2>{esc(rng.choice(ai['key_takeaways']))}</h2><ul>"
+                     + "".join(f"<li>{esc(s)}</li>" for s in firsts) + "</ul>")
+    headings = rng.sample(ai["section_heading"], min(len(ai["section_heading"]), 6))
+    sections = []
+    step = max(1, len(paras) // max(1, min(6, len(paras) // 2)))
+    for i, start in enumerate(range(0, len(paras), step)):
+        h = headings[i % len(headings)].format(topic=topic)
+        sections.append((h, paras[start:start + step]))
+    if m["toc"]:
+        parts.append("<div class=\"ez-toc-container\"><p>Table of Contents</p><ul>"
+                     + "".join(f'<li><a href="#s{i}">{esc(h)}</a></li>' for i, (h, _) in enumerate(sections))
+                     + "</ul></div>")
+    for i, (h, ps) in enumerate(sections):
+        parts.append(f'<h2 id="s{i}">{esc(h)}</h2>' + paras_html(ps, rng, res, 0.5 if m["ads"] else 0))
+    if m["faq"]:
+        qs = rng.sample(ai["faq_q"], rng.randint(3, 5))
+        parts.append(f"<h2>{esc(rng.choice(ai['faq_heading']))}</h2>"
+                     + "".join(f"<h3>{esc(q.format(topic=topic))}</h3>"
+                               f"<p>{esc(rng.choice(ai['faq_a']).format(topic=topic))}</p>" for q in qs))
+    if m["conclusion"]:
+        parts.append(f"<h2>{esc(rng.choice(ai['conclusion_heading']))}</h2>"
+                     f"<p>{esc(rng.choice(ai['conclusion']).format(topic=topic))}</p>")
+    if m["related"]:
+        titles = unrelated_titles(rng, res, art.title, rng.randint(3, 5))
+        parts.append(recs_block(rng, res, titles, rng.choice(["Related Posts", "You May Also Like"]),
+                                "en", ctx.prefix, ctx.domain, False))
+    return doc(art.title, "en", f"<article class=\"{cls(rng, ctx.prefix, 'post')}\">{''.join(parts)}</article>")
+
+
+def city_doorway(ctx: Ctx) -> str:
+    """Imitates local-SEO doorway pages (wcxb superbpestexterminator / homeyou): '<service> in
+    <town>' pages stamped from one text with the town swapped in, a nearby-towns link list and
+    phone calls to action. The source article only seeds the randomness and the CV group."""
+    rng, res = ctx.rng, ctx.res
+    d = res.words["doorway"]
+    m = _markers(ctx, {"nearby": 0.8, "cta": 0.7, "faq": 0.3, "stuffed_footer": 0.5})
+    service, town, state = rng.choice(d["services"]), rng.choice(d["towns"]), rng.choice(d["states"])
+    title = f"{service} in {town}, {state}" if rng.random() < 0.6 else f"Best {service} {town} {state}"
+    fill = {"service": service, "town": town, "state": state, "year": rng.randint(1985, 2015)}
+    sents = [s.format(**fill) for s in d["sentences"]]
+    parts = [f"<h1>{esc(title)}</h1>"]
+    for _ in range(rng.randint(4, 8)):
+        parts.append("<p>" + esc(" ".join(rng.sample(sents, rng.randint(2, 4)))) + "</p>")
+    if m["cta"]:
+        phone = f"({rng.randint(200, 989)}) {rng.randint(200, 999)}-{rng.randint(1000, 9999)}"
+        parts.insert(1, f'<div class="cta"><a href="tel:{phone}">Call Now {phone}</a></div>')
+    if m["faq"]:
+        parts.append(f"<h2>FAQ</h2><h3>How much does {esc(service)} cost in {esc(town)}?</h3>"
+                     f"<p>{esc(rng.choice(sents))}</p>")
+    if m["nearby"]:
+        towns = rng.sample([t for t in d["towns"] if t != town], rng.randint(5, 12))
+        parts.append(f"<h2>{esc(rng.choice(d['nearby_heading']))}</h2><ul>"
+                     + "".join(f'<li><a href="/{slugify(service + " " + t)}/">{esc(service)} in {esc(t)}</a></li>'
+                               for t in towns) + "</ul>")
+    if m["stuffed_footer"]:
+        parts.append("<footer><p>" + esc(" | ".join(f"{service} {t}" for t in d["towns"][:rng.randint(8, 20)]))
+                     + "</p></footer>")
+    return doc(title, "en", "".join(parts))
+
+
+def scraper_feed(ctx: Ctx) -> str:
+    """Imitates scraper/autoblogs (wcxb blogarama): an excerpt of a syndicated post, 'The post X
+    appeared first on Y.' / 'Source link', a canonical to the source, unrelated sidebars."""
+    rng, res, art = ctx.rng, ctx.res, ctx.art
+    m = _markers(ctx, {"appeared": 0.65, "canonical": 0.5, "excerpt": 0.6, "related": 0.5,
+                       "chrome": 0.4, "ads": 0.4})
+    paras = list(art.paragraphs[: rng.randint(2, 5)]) if m["excerpt"] else list(art.paragraphs)
+    site = art.host or "the original site"
+    parts = [f"<h1 class=\"entry-title\">{esc(art.title)}</h1>",
+             f"<div class=\"{cls(rng, ctx.prefix, 'entry')}\">{paras_html(paras, rng, res, 0.5 if m['ads'] else 0)}</div>"]
+    src = esc(art.url or "https://" + site)
+    if m["appeared"]:
+        parts.append(f'<p>The post <a href="{src}">{esc(art.title)}</a> appeared first on '
+                     f'<a href="{src}">{esc(site)}</a>.</p>')
+    else:
+        line = rng.choice(res.words["scraper_footer"]).format(title=art.title, site=site)
+        parts.append(f'<p><a href="{src}">{esc(line)}</a></p>')
+    if m["related"]:
+        titles = unrelated_titles(rng, res, art.title, rng.randint(3, 6))
+        parts.append(recs_block(rng, res, titles, rng.choice(["Recent Posts", "Latest Posts", "Related"]),
+                                ctx.lang, ctx.prefix, ctx.domain, False))
+    if m["chrome"]:
+        parts += [f"<div>{esc(c)}</div>" for c in chrome(rng, res, ctx.lang, 2)]
+    return doc(art.title, ctx.lang, "".join(parts), art.url if m["canonical"] else None)
+
+
+def wire_mill(ctx: Ctx) -> str:
+    """Imitates wire-copy mills (boilerplate turkishpress): agency stories pasted verbatim with
+    the agency dateline and attribution, no byline, a 'Latest News' sidebar of unrelated items."""
+    rng, res, art = ctx.rng, ctx.res, ctx.art
+    m = _markers(ctx, {"dateline": 0.7, "wire": 0.8, "latest": 0.7, "chrome": 0.5, "ads": 0.5,
+                       "tags": 0.3})
+    paras = list(art.paragraphs)
+    if m["wire"]:
+        paras = add_wire(paras, rng, res)
+    if m["dateline"]:
+        agency = rng.choice(["(AFP)", "(Reuters)", "(AP)", "(AA)", "(IANS)"])
+        paras[0] = f"{rng.choice(['ANKARA', 'LONDON', 'PARIS', 'WASHINGTON', 'MOSCOW'])} {agency} - {paras[0]}"
+    parts = [f"<h2>{esc(art.title)}</h2>" if rng.random() < 0.4 else f"<h1>{esc(art.title)}</h1>",
+             paras_html(paras, rng, res, 0.4 if m["ads"] else 0)]
+    if m["tags"]:
+        parts.append(f"<p>{esc(hashtags(art.title, rng))}</p>")
+    side = ""
+    if m["latest"]:
+        titles = unrelated_titles(rng, res, art.title, rng.randint(5, 10))
+        side = recs_block(rng, res, titles, rng.choice(["Latest News", "Headlines", "Top Stories"]),
+                          "en", ctx.prefix, ctx.domain, False)
+    if m["chrome"]:
+        side += "".join(f"<div>{esc(c)}</div>" for c in chrome(rng, res, ctx.lang, 2))
+    return doc(art.title, ctx.lang, f"<table><tr><td>{''.join(parts)}</td><td>{side}</td></tr></table>")
+
+
+FARM_TEMPLATES: dict[str, Callable[[Ctx], str]] = {
+    "seed_clone": seed_clone,
+    "jnews_wp": jnews_wp,
+    "viral_2016": viral_2016,
+    "ai_listicle": ai_listicle,
+    "city_doorway": city_doorway,
+    "scraper_feed": scraper_feed,
+    "wire_mill": wire_mill,
+}
+# Doorways need no article, and real ones are a small share of farms: keep them a minority.
+FARM_WEIGHTS = {"seed_clone": 3, "jnews_wp": 3, "viral_2016": 2, "ai_listicle": 3,
+                "city_doorway": 1, "scraper_feed": 2, "wire_mill": 2}
+
+
+# ---------------------------------------------------------------------------- hard negatives
+def legit_news(ctx: Ctx, related: list[str]) -> str:
+    """Hard negative: a legit publisher template with a byline and date, topic tags that name
+    the section and body topics (not the title), *related* article links from the same site or
+    sharing the story's words, a newsletter box, share buttons, sometimes ads and chrome."""
+    rng, res, art = ctx.rng, ctx.res, ctx.art
+    lw = res.words["legit"]
+    lang = art.lang
+    m = _markers(ctx, {"byline": 0.9, "date": 0.9, "tags": 0.55, "related": 0.9, "newsletter": 0.6,
+                       "share": 0.5, "ads": 0.35, "chrome": 0.35, "hashtag_topic": 0.1})
+    site = art.host or "example-news.org"
+    section = rng.choice(lw["sections"].get(lang) or lw["sections"]["en"])
+    p = ctx.prefix
+    parts = [f'<nav class="{p}nav">' + "".join(
+        f'<a href="/{slugify(s)}/">{esc(s)}</a>' for s in (lw["sections"].get(lang) or lw["sections"]["en"]))
+        + "</nav>", f'<div class="{p}kicker">{esc(section)}</div>', f"<h1>{esc(art.title)}</h1>"]
+    names = lw["names"]
+    if m["byline"]:
+        b = rng.choice(lw["byline"].get(lang) or lw["byline"]["en"])
+        parts.append(f'<div class="{p}byline">{esc(b.format(name=rng.choice(names), name2=rng.choice(names)))}</div>')
+    if m["date"]:
+        parts.append(f'<time datetime="20{rng.randint(10, 24)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}">'
+                     f"{rng.randint(1, 28)} {rng.choice(['March', 'June', 'October', 'Jan.'])} "
+                     f"20{rng.randint(10, 24)}</time>")
+    if m["share"]:
+        parts.append('<div class="share"><a href="#">Share</a><a href="#">Tweet</a><a href="#">Email</a></div>')
+    parts.append(f'<div class="{cls(rng, p, "article-body")}">'
+                 f"{paras_html(art.paragraphs, rng, res, 0.4 if m['ads'] else 0)}</div>")
+    if m["tags"]:
+        title_words = set(content_words(art.title))
+        body_words = [w for w in content_words(" ".join(art.paragraphs)) if w not in title_words]
+        topics = [section] + sorted(set(body_words), key=body_words.count, reverse=True)[:3]
+        if m["hashtag_topic"]:
+            parts.append("<p>" + esc(" ".join("#" + t.title().replace(" ", "") for t in topics)) + "</p>")
+        else:
+            parts.append('<div class="tags">Topics: ' + "".join(
+                f'<a href="/topic/{slugify(t)}/">{esc(t.title())}</a>' for t in topics) + "</div>")
+    if m["related"] and len(related) >= 2:
+        head = rng.choice(lw["related_heading"].get(lang) or lw["related_heading"]["en"]).format(section=section)
+        parts.append(recs_block(rng, res, related, head, lang, p, site, False))
+    if m["newsletter"]:
+        nl = rng.choice(lw["newsletter"].get(lang) or lw["newsletter"]["en"]).format(site=site)
+        parts.append(f'<div class="newsletter"><p>{esc(nl)}</p><form><input type="email">'
+                     "<button>Subscribe</button></form></div>")
+    if m["chrome"]:
+        parts += [f"<div>{esc(c)}</div>" for c in rng.sample(["Search", "Menu", "Follow us", "Log in",
+                                                              "Advertisement"], 2)]
+    foot = rng.choice(lw["footer"].get(lang) or lw["footer"]["en"]).format(year=rng.randint(2010, 2024), site=site)
+    parts.append(f"<footer>{esc(foot)}</footer>")
+    return doc(f"{art.title} | {site}", lang, "".join(parts))
+
+
+class RelatedIndex:
+    """Finds topically related titles: same-site articles and plain headlines sharing words."""
+
+    def __init__(self, articles: Sequence[Article], headlines: Sequence[str]) -> None:
+        self.by_group: dict[str, list[Article]] = {}
+        for a in articles:
+            self.by_group.setdefault(a.group, []).append(a)
+        self.headlines = list(headlines)
+        self.index: dict[str, list[int]] = {}
+        for i, h in enumerate(self.headlines):
+            for w in set(content_words(h, min_len=4)):
+                self.index.setdefault(w, []).append(i)
+
+    def related(self, art: Article, rng: random.Random, k: int) -> list[str]:
+        """Up to k titles sharing content words with the article (same group first)."""
+        key = set(content_words(art.title, min_len=4)) | set(
+            content_words(art.paragraphs[0], min_len=5)[:8])
+        out: list[str] = []
+        same = [a for a in self.by_group.get(art.group, []) if a.id != art.id]
+        rng.shuffle(same)
+        for a in same:
+            if key & set(content_words(a.title + " " + a.paragraphs[0], min_len=4)):
+                out.append(a.title)
+            if len(out) >= k:
+                return out
+        # Plain news headlines (not evaluation pages) that share a title word: topically related.
+        # Rare shared words count more ("Nadal" says more about a story than "daily").
+        cand: dict[int, float] = {}
+        for w in set(content_words(art.title, min_len=4)):
+            posting = self.index.get(w, [])
+            weight = 1.0 / math.log(2 + len(posting))
+            for i in posting[:400]:
+                cand[i] = cand.get(i, 0.0) + weight
+        ranked = sorted(cand, key=lambda i: (-cand[i], i))[: k * 3]
+        rng.shuffle(ranked)
+        for i in ranked:
+            if self.headlines[i] not in out:
+                out.append(self.headlines[i])
+            if len(out) >= k:
+                break
+        return out
+
+
+# ---------------------------------------------------------------------------- driver
+def _record(html: str, art: Article, template: str, label: int, url: str) -> Record:
+    pid = "s" + hashlib.sha1(html.encode("utf-8", "surrogatepass")).hexdigest()[:15]
+    return Record(id=pid, dataset="synthetic", source_file=template, url=url,
+                  host=host_of(url), lang=art.lang, label=label, kind=template if label else None,
+                  html=html, group=art.group, news=False, synthetic=True, template=template,
+                  source_id=art.id)
+
+
+def generate(articles: Sequence[Article], res: Resources, n_farms: int, n_hard: int,
+             seed: int = 0) -> list[Record]:
+    """n_farms synthetic farms and n_hard hard negatives; same inputs + seed -> same pages."""
+    if not articles:
+        return []
+    arts = sorted(articles, key=lambda a: a.id)
+    names = sorted(FARM_TEMPLATES)
+    weights = [FARM_WEIGHTS[n] for n in names]
+    out: list[Record] = []
+    for i in range(n_farms):
+        rng = random.Random(f"{seed}:farm:{i}")
+        art = rng.choice(arts)
+        tname = rng.choices(names, weights)[0]
+        domain = farm_domain(rng, res.words)
+        ctx = Ctx(rng, res, art, domain, pick_lang(rng, art), rng.choice(res.words["theme_prefixes"]))
+        html = FARM_TEMPLATES[tname](ctx)
+        path = rng.choice([f"/{slugify(art.title)}/",
+                           f"/20{rng.randint(16, 25)}/{rng.randint(1, 12):02d}/{slugify(art.title)}.html",
+                           f"/news/{slugify(art.title)}-{rng.randint(1000, 99999)}"])
+        out.append(_record(html, art, tname, 1, f"https://{domain}{path}"))
+    index = RelatedIndex(arts, res.plain_headlines)
+    for i in range(n_hard):
+        rng = random.Random(f"{seed}:hard:{i}")
+        art = rng.choice(arts)
+        ctx = Ctx(rng, res, art, art.host or "example-news.org", art.lang,
+                  rng.choice(res.words["theme_prefixes"]))
+        html = legit_news(ctx, index.related(art, rng, rng.randint(3, 6)))
+        url = art.url if host_of(art.url) else f"https://{art.host or 'example-news.org'}/{slugify(art.title)}"
+        out.append(_record(html, art, "legit_news", 0, url))
+    return out
