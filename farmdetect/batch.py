@@ -255,11 +255,21 @@ def score_records_with_input(records: Iterable[Record], workers: int | None = No
         summary.ended = time.perf_counter()
 
 
+# Imported once by the fork server, so that each worker forks with them loaded (1.5 s saved
+# per worker) without inheriting any OpenMP or lexbor state from the parent.
+FORKSERVER_PRELOAD = ["farmdetect.batch", "farmdetect.scorer", "farmdetect.model",
+                      "farmdetect.features", "lightgbm"]
+
+
 def _context() -> Any:
-    # forkserver: workers start from a clean process (no inherited OpenMP/lexbor state and no
-    # copy of the parent's buffers); fork is the fallback where forkserver does not exist.
-    methods = mp.get_all_start_methods()
-    return mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+    # Not fork: LightGBM's OpenMP runtime is not fork-safe once the parent has used it (the
+    # parent loads the model to check it), and a forked child would inherit the parent's
+    # buffers. forkserver starts workers from a clean, preloaded process; spawn elsewhere.
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
+        return ctx
+    return mp.get_context("spawn")
 
 
 def _parallel(records: Iterable[Record], workers: int, initargs: tuple[Any, ...],

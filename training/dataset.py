@@ -42,7 +42,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data"
 
 NEWS_DATASETS = frozenset({"aeb_scrapinghub", "readability_testpages", "postlight_fixtures"})
-NEWS_FOLDERS = re.compile(r"^(dragnet_data|page-signal-master|CleanPortalEval-master|Extraction/big5-)")
+NEWS_FOLDERS = re.compile(
+    r"^(dragnet_data|page-signal-master|CleanPortalEval-master|Extraction/big5-)"
+)
 # Hosts of publishers that show up across the collections (checked by eye on the host lists).
 NEWS_HOST = re.compile(
     r"(^|\.)(news|nachrichten|zeitung|tagesschau|zeit|spiegel|faz|sueddeutsche|welt|stern|focus|"
@@ -121,8 +123,7 @@ def html_fingerprint(html: str) -> str:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def page_group(dataset: str, source_file: str, url: str | None, host: str | None,
-               html: str) -> str:
+def page_group(dataset: str, source_file: str, url: str | None, host: str | None, html: str) -> str:
     """The CV group of a page (see the module docstring)."""
     h = host or host_of(url)
     if not h:
@@ -215,8 +216,12 @@ def main(argv: list[str] | None = None) -> int:
     records = load(args.data)
     json.dump(summary(records), sys.stdout, indent=1)
     print()
-    print("groups:", len({r.group for r in records}),
-          "positive groups:", len({r.group for r in records if r.label == 1}))
+    print(
+        "groups:",
+        len({r.group for r in records}),
+        "positive groups:",
+        len({r.group for r in records if r.label == 1}),
+    )
     return 0
 
 

@@ -23,7 +23,6 @@ from pathlib import Path
 import numpy as np
 
 import farmdetect.features as F
-
 from training import dataset
 from training.train import (
     N_SPLITS,
@@ -53,8 +52,14 @@ def top_contrib(row: np.ndarray, k: int = 5) -> list[tuple[str, float]]:
     return [(F.FEATURE_NAMES[i], float(vals[i])) for i in idx if vals[i] != 0]
 
 
-def worst_errors(c: Corpus, cal: np.ndarray, contrib: np.ndarray, thr: float,
-                 mask: np.ndarray | None = None, n: int = N_WORST) -> list[dict[str, object]]:
+def worst_errors(
+    c: Corpus,
+    cal: np.ndarray,
+    contrib: np.ndarray,
+    thr: float,
+    mask: np.ndarray | None = None,
+    n: int = N_WORST,
+) -> list[dict[str, object]]:
     """Pages the out-of-fold model got most wrong (by distance of score from label)."""
     y = c.y_real
     err = np.abs(y - cal)
@@ -67,18 +72,29 @@ def worst_errors(c: Corpus, cal: np.ndarray, contrib: np.ndarray, thr: float,
         if not wrong and mask is None:
             continue
         r = c.real[i]
-        out.append({"id": r.id, "dataset": r.dataset, "url": r.url, "host": r.host,
-                    "label": int(y[i]), "kind": r.kind, "news": r.news, "score": round(float(cal[i]), 4),
-                    "wrong_at_threshold": bool(wrong),
-                    "markers": c.markers_real[i] if c.markers_real else [],
-                    "top_features": [(n_, round(v, 3)) for n_, v in top_contrib(contrib[i])]})
+        out.append(
+            {
+                "id": r.id,
+                "dataset": r.dataset,
+                "url": r.url,
+                "host": r.host,
+                "label": int(y[i]),
+                "kind": r.kind,
+                "news": r.news,
+                "score": round(float(cal[i]), 4),
+                "wrong_at_threshold": bool(wrong),
+                "markers": c.markers_real[i] if c.markers_real else [],
+                "top_features": [(n_, round(v, 3)) for n_, v in top_contrib(contrib[i])],
+            }
+        )
         if len(out) >= n:
             break
     return out
 
 
-def plots(out: Path, c: Corpus, reports: dict[str, dict[str, object]], importance: list[tuple[str, float]]
-          ) -> dict[str, str]:
+def plots(
+    out: Path, c: Corpus, reports: dict[str, dict[str, object]], importance: list[tuple[str, float]]
+) -> dict[str, str]:
     """ROC, PR, calibration and importance PNGs; returns name -> file name."""
     import matplotlib
 
@@ -94,7 +110,9 @@ def plots(out: Path, c: Corpus, reports: dict[str, dict[str, object]], importanc
         ax.plot(fpr, tpr, label=f"{v} (AUC {rep['all'].get('roc_auc', float('nan')):.3f})")  # type: ignore[union-attr]
     ax.axvline(0.01, color="grey", ls=":", lw=1)
     ax.set_xscale("symlog", linthresh=0.01)
-    ax.set(xlabel="false positive rate (symlog)", ylabel="recall", title="ROC, real pages, out-of-fold")
+    ax.set(
+        xlabel="false positive rate (symlog)", ylabel="recall", title="ROC, real pages, out-of-fold"
+    )
     ax.legend(loc="lower right")
     fig.tight_layout()
     fig.savefig(out / "roc.png", dpi=110)
@@ -114,7 +132,7 @@ def plots(out: Path, c: Corpus, reports: dict[str, dict[str, object]], importanc
 
     cal = reports["full"]["_cal"]
     # Quantile bins so the few high-score pages get their own bins.
-    edges = np.unique(np.quantile(cal, [0, .5, .8, .9, .95, .98, .99, .995, .998, 1]))
+    edges = np.unique(np.quantile(cal, [0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 1]))
     idx = np.clip(np.searchsorted(edges, cal, side="right") - 1, 0, len(edges) - 2)
     xs, ys, ns = [], [], []
     for b in range(len(edges) - 1):
@@ -126,10 +144,15 @@ def plots(out: Path, c: Corpus, reports: dict[str, dict[str, object]], importanc
     fig, ax = plt.subplots(figsize=(5.5, 5))
     ax.plot([0, 1], [0, 1], color="grey", ls=":")
     ax.plot(xs, ys, "o-")
-    for x_, y_, n_ in zip(xs, ys, ns):
+    for x_, y_, n_ in zip(xs, ys, ns, strict=True):
         ax.annotate(str(n_), (x_, y_), fontsize=7, xytext=(3, 3), textcoords="offset points")
-    ax.set(xscale="symlog", yscale="symlog", xlabel="predicted P(farm) (Platt, out-of-fold)",
-           ylabel="observed farm share", title="Calibration, real pages (n per bin)")
+    ax.set(
+        xscale="symlog",
+        yscale="symlog",
+        xlabel="predicted P(farm) (Platt, out-of-fold)",
+        ylabel="observed farm share",
+        title="Calibration, real pages (n per bin)",
+    )
     ax.set_xscale("symlog", linthresh=1e-3)
     ax.set_yscale("symlog", linthresh=1e-3)
     fig.tight_layout()
@@ -149,58 +172,111 @@ def plots(out: Path, c: Corpus, reports: dict[str, dict[str, object]], importanc
     return files
 
 
+def _spread(xs: list[float]) -> str:
+    """'mean ± sd (each value)' for a metric over fold shuffles."""
+    each = ", ".join(f"{x:.3f}" for x in xs)
+    return f"{np.mean(xs):.3f} ± {np.std(xs):.3f} ({each})"
+
+
 def _fmt(m: dict[str, object]) -> str:
     def g(k: str) -> str:
         v = m.get(k)
         return "n/a" if v is None else f"{v:.3f}"  # type: ignore[str-format]
-    return (f"| {g('roc_auc')} | {g('pr_auc')} | {g('precision')} | {g('recall')} | {g('fpr')} | "
-            f"{m.get('tp')}/{m.get('n_pos')} | {m.get('fp')}/{m.get('n_neg')} |")
+
+    return (
+        f"| {g('roc_auc')} | {g('pr_auc')} | {g('precision')} | {g('recall')} | {g('fpr')} | "
+        f"{m.get('tp')}/{m.get('n_pos')} | {m.get('fp')}/{m.get('n_neg')} |"
+    )
 
 
-def markdown(metrics: dict[str, object], files: dict[str, str], worst: list[dict[str, object]],
-             worst_news: list[dict[str, object]]) -> str:
+def markdown(
+    metrics: dict[str, object],
+    files: dict[str, str],
+    worst: list[dict[str, object]],
+    worst_news: list[dict[str, object]],
+) -> str:
     """The Markdown report."""
-    lines = ["# farmdetect evaluation (real pages only, domain-grouped CV)", "",
-             f"Created {metrics['created']}; feature hash `{metrics['feature_hash']}`, "
-             f"{metrics['n_features']} features; {N_SPLITS}-fold StratifiedGroupKFold by registrable "
-             "domain. Synthetic pages are only ever in training folds, and only those generated from "
-             "training-fold articles. Scores are Platt-calibrated out-of-fold scores; the threshold "
-             "is the lowest with <= 1% FPR on the real legit pages (out-of-fold).", "",
-             "| variant | ROC-AUC | PR-AUC | precision | recall | FPR | TP | FP | threshold | "
-             "nested recall | nested FPR |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "# farmdetect evaluation (real pages only, domain-grouped CV)",
+        "",
+        f"Created {metrics['created']}; feature hash `{metrics['feature_hash']}`, "
+        f"{metrics['n_features']} features; {N_SPLITS}-fold StratifiedGroupKFold by registrable "
+        "domain. Synthetic pages are only ever in training folds, and only those generated from "
+        "training-fold articles. Scores are Platt-calibrated out-of-fold scores; the threshold "
+        "is the lowest with <= 1% FPR on the real legit pages (out-of-fold).",
+        "",
+        "| variant | ROC-AUC | PR-AUC | precision | recall | FPR | TP | FP | threshold | "
+        "nested recall | nested FPR |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for v, rep in metrics["variants"].items():  # type: ignore[union-attr]
         a, nt = rep["all"], rep["nested_threshold"]
-        lines.append(f"| {v} " + _fmt(a)[:-1].rstrip() + f" {rep['threshold']:.4f} | "
-                     f"{nt['recall']:.3f} | {nt['fpr']:.4f} |")
-    lines += ["", "*nested*: each fold's threshold chosen on the other folds' legit pages only "
-              "(no threshold tuned on the pages it is measured on).", ""]
+        lines.append(
+            f"| {v} " + _fmt(a)[:-1].rstrip() + f" {rep['threshold']:.4f} | "
+            f"{nt['recall']:.3f} | {nt['fpr']:.4f} |"
+        )
+    lines += [
+        "",
+        "*nested*: each fold's threshold chosen on the other folds' legit pages only "
+        "(no threshold tuned on the pages it is measured on).",
+        "",
+    ]
     rep_spread = metrics.get("repeats")
     if rep_spread:
-        lines += ["Spread over fold shuffles (shipped variant): "
-                  + ", ".join(f"{k} {v}" for k, v in rep_spread.items()), ""]  # type: ignore[union-attr]
-    lines += ["## Legit news pages (all farms vs legit news)", "",
-              "| variant | ROC-AUC | PR-AUC | precision | recall | FPR | TP | FP |",
-              "|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "Spread over fold shuffles (shipped variant): "
+            + ", ".join(f"{k} {v}" for k, v in rep_spread.items()),
+            "",
+        ]  # type: ignore[union-attr]
+    lines += [
+        "## Legit news pages (all farms vs legit news)",
+        "",
+        "| variant | ROC-AUC | PR-AUC | precision | recall | FPR | TP | FP |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for v, rep in metrics["variants"].items():  # type: ignore[union-attr]
         lines.append(f"| {v} " + _fmt(rep["news"]))
-    lines += ["", "## Per dataset (shipped variant)", "",
-              "| dataset | ROC-AUC | PR-AUC | precision | recall | FPR | TP | FP |",
-              "|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Per dataset (shipped variant)",
+        "",
+        "| dataset | ROC-AUC | PR-AUC | precision | recall | FPR | TP | FP |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for ds, m in metrics["variants"]["full"]["per_dataset"].items():  # type: ignore[index]
         lines.append(f"| {ds} " + _fmt(m))
     lines += ["", "## Plots", ""] + [f"![{k}]({f})" for k, f in files.items()]
     lines += ["", "## Top features (gain)", ""] + [
-        f"{i + 1}. `{n}` {g:.1f}" for i, (n, g) in enumerate(metrics["top_features"])]  # type: ignore[arg-type]
-    for title, rows in (("20 worst errors (shipped variant, out-of-fold)", worst),
-                        ("Highest-scored legit news pages", worst_news)):
-        lines += ["", f"## {title}", "", "| score | label | dataset | host | markers | top contributions |",
-                  "|---|---|---|---|---|---|"]
+        f"{i + 1}. `{n}` {g:.1f}" for i, (n, g) in enumerate(metrics["top_features"])
+    ]  # type: ignore[arg-type]
+    for title, rows in (
+        ("20 worst errors (shipped variant, out-of-fold)", worst),
+        ("Highest-scored legit news pages", worst_news),
+    ):
+        lines += [
+            "",
+            f"## {title}",
+            "",
+            "| score | label | dataset | host | markers | top contributions |",
+            "|---|---|---|---|---|---|",
+        ]
         for r in rows:
             tf = ", ".join(f"{n} {v:+.2f}" for n, v in r["top_features"])  # type: ignore[union-attr]
-            lines.append(f"| {r['score']:.3f} | {r['label']}{' (' + str(r['kind']) + ')' if r['kind'] else ''} "
-                         f"| {r['dataset']} | {r['host'] or r['url'] or r['id']} | "
-                         f"{', '.join(r['markers']) or '-'} | {tf} |")  # type: ignore[arg-type]
-    lines += ["", "## Training data", "", "```", json.dumps(metrics["training_data"], indent=1), "```", ""]
+            kind = f" ({r['kind']})" if r["kind"] else ""
+            lines.append(
+                f"| {r['score']:.3f} | {r['label']}{kind} "
+                f"| {r['dataset']} | {r['host'] or r['url'] or r['id']} | "
+                f"{', '.join(r['markers']) or '-'} | {tf} |"
+            )  # type: ignore[arg-type]
+    lines += [
+        "",
+        "## Training data",
+        "",
+        "```",
+        json.dumps(metrics["training_data"], indent=1),
+        "```",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -210,7 +286,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(dataset.REPO_ROOT / "training" / "out" / "report"))
     ap.add_argument("--no-repeats", action="store_true", help="skip the extra fold shuffles")
     args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s"
+    )
     from training.train import training_counts
 
     t0 = time.perf_counter()
@@ -231,12 +309,19 @@ def main(argv: list[str] | None = None) -> int:
             r = cv_report(c, "full", seed=s)
             aucs.append(r["all"]["roc_auc"])  # type: ignore[index]
             recs.append(r["nested_threshold"]["recall"])  # type: ignore[index]
-        repeats = {"roc_auc": f"{np.mean(aucs):.3f} ± {np.std(aucs):.3f} ({', '.join(f'{a:.3f}' for a in aucs)})",
-                   "nested_recall": f"{np.mean(recs):.3f} ± {np.std(recs):.3f} ({', '.join(f'{a:.3f}' for a in recs)})"}
+        repeats = {
+            "roc_auc": _spread(aucs),
+            "nested_recall": _spread(recs),
+        }
     # Importance from a model trained on everything (the shipped model's settings).
     recs_all = c.real + c.synth
-    booster = fit(np.vstack([c.X_real, c.X_synth]), np.array([r.label for r in recs_all]), weights(recs_all))
-    imp = sorted(zip(F.FEATURE_NAMES, booster.feature_importance("gain").tolist()), key=lambda x: -x[1])
+    booster = fit(
+        np.vstack([c.X_real, c.X_synth]), np.array([r.label for r in recs_all]), weights(recs_all)
+    )
+    imp = sorted(
+        zip(F.FEATURE_NAMES, booster.feature_importance("gain").tolist(), strict=True),
+        key=lambda x: -x[1],
+    )
     top = [(n, float(g)) for n, g in imp[:N_TOP_FEATURES]]
     full = reports["full"]
     cal, thr = full["_cal"], float(full["threshold"])  # type: ignore[arg-type]
@@ -247,12 +332,14 @@ def main(argv: list[str] | None = None) -> int:
 
     metrics: dict[str, object] = {
         "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
-        "feature_hash": F.feature_hash(F.FEATURE_NAMES), "n_features": len(F.FEATURE_NAMES),
+        "feature_hash": F.feature_hash(F.FEATURE_NAMES),
+        "n_features": len(F.FEATURE_NAMES),
         "variants": {v: public(r) for v, r in reports.items()},
         "repeats": repeats,
         "top_features": top,
         "training_data": training_counts(c),
-        "worst_errors": worst, "worst_legit_news": worst_news,
+        "worst_errors": worst,
+        "worst_legit_news": worst_news,
     }
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -261,9 +348,16 @@ def main(argv: list[str] | None = None) -> int:
     metrics["timings_s"] = {k: round(v, 1) for k, v in timings.items()}
     (out / "report.md").write_text(markdown(metrics, files, worst, worst_news), encoding="utf-8")
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps({v: {k: r["all"].get(k) for k in ("roc_auc", "pr_auc", "recall", "fpr")}  # type: ignore[union-attr]
-                      | {"nested_recall": r["nested_threshold"]["recall"]}  # type: ignore[index]
-                      for v, r in reports.items()}, indent=1))
+    print(
+        json.dumps(
+            {
+                v: {k: r["all"].get(k) for k in ("roc_auc", "pr_auc", "recall", "fpr")}  # type: ignore[union-attr]
+                | {"nested_recall": r["nested_threshold"]["recall"]}  # type: ignore[index]
+                for v, r in reports.items()
+            },
+            indent=1,
+        )
+    )
     print(f"report: {out / 'report.md'}", file=sys.stderr)
     return 0
 

@@ -20,7 +20,6 @@ from joblib import Parallel, delayed
 
 import farmdetect.features as F
 from farmdetect.page import Page
-
 from training.dataset import REPO_ROOT, Record
 
 log = logging.getLogger(__name__)
@@ -31,8 +30,14 @@ CACHE_ROOT = REPO_ROOT / "training" / "out" / "features"
 CHUNK = 64
 N_JOBS = 2
 # Files whose content decides what extract() returns.
-_CODE_GLOBS = ("features/*.py", "resources/*.txt", "resources/*.json", "page.py", "urls.py",
-               "clickbait_model.py")
+_CODE_GLOBS = (
+    "features/*.py",
+    "resources/*.txt",
+    "resources/*.json",
+    "page.py",
+    "urls.py",
+    "clickbait_model.py",
+)
 
 
 def code_hash() -> str:
@@ -50,10 +55,15 @@ def cache_key() -> str:
     return f"{F.feature_hash(F.FEATURE_NAMES)}-{code_hash()}"
 
 
-def _extract_chunk(items: list[tuple[str, str, str | None]]) -> list[tuple[str, list[float], list[str], str]]:
+def _extract_chunk(
+    items: list[tuple[str, str, str | None]], expected: str | None = None
+) -> list[tuple[str, list[float], list[str], str]]:
     """Worker: (id, html, url) -> (id, values, marker names, error)."""
     import farmdetect.features as FF
 
+    if expected is not None and FF.feature_hash(FF.FEATURE_NAMES) != expected:
+        # The families changed under a running job (workers import afresh): refuse to mix.
+        raise RuntimeError("farmdetect.features changed during the run; start it again")
     out = []
     for pid, html, url in items:
         try:
@@ -65,8 +75,9 @@ def _extract_chunk(items: list[tuple[str, str, str | None]]) -> list[tuple[str, 
     return out
 
 
-def featurize(records: Sequence[Record], cache: bool = True, n_jobs: int = N_JOBS
-              ) -> tuple[np.ndarray, list[list[str]]]:
+def featurize(
+    records: Sequence[Record], cache: bool = True, n_jobs: int = N_JOBS
+) -> tuple[np.ndarray, list[list[str]]]:
     """Feature matrix (rows in record order, columns in FEATURE_NAMES order) and marker names."""
     key = cache_key()
     path = CACHE_ROOT / key / "cache.jsonl"
@@ -85,12 +96,16 @@ def featurize(records: Sequence[Record], cache: bool = True, n_jobs: int = N_JOB
     if todo:
         t0 = time.perf_counter()
         log.info("extracting features of %d pages (%d cached, key %s)", len(todo), len(known), key)
-        chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
-        results = Parallel(n_jobs=n_jobs)(delayed(_extract_chunk)(c) for c in chunks)
+        chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+        fhash = F.feature_hash(F.FEATURE_NAMES)
+        results = Parallel(n_jobs=n_jobs)(delayed(_extract_chunk)(c, fhash) for c in chunks)
         errors = 0
+        if cache and cache_key() != key:
+            log.warning("extraction code changed during the run: results not cached")
+            cache = False
         if cache:
             path.parent.mkdir(parents=True, exist_ok=True)
-        with (path.open("a", encoding="utf-8") if cache else _Null()) as fh:
+        with path.open("a", encoding="utf-8") if cache else _Null() as fh:
             for chunk in results:
                 for pid, vec, marks, err in chunk:
                     if err:
@@ -102,7 +117,9 @@ def featurize(records: Sequence[Record], cache: bool = True, n_jobs: int = N_JOB
                 for pid, vec, marks, err in chunk:
                     if err:
                         known.setdefault(pid, (vec, marks))
-        log.info("extracted %d pages in %.1fs (%d errors)", len(todo), time.perf_counter() - t0, errors)
+        log.info(
+            "extracted %d pages in %.1fs (%d errors)", len(todo), time.perf_counter() - t0, errors
+        )
     X = np.array([known[r.id][0] for r in records], dtype=np.float64).reshape(len(records), -1)
     return X, [known[r.id][1] for r in records]
 

@@ -32,7 +32,6 @@ from pathlib import Path
 from farmdetect.features.base import content_words
 from farmdetect.page import Page
 from farmdetect.urls import host_of
-
 from training.dataset import REPO_ROOT, Record
 
 SYNTH_DIR = REPO_ROOT / "data" / "synth"
@@ -111,8 +110,16 @@ def article_of(rec: Record) -> Article | None:
     if sum(len(p.split()) for p in paras) < MIN_ARTICLE_WORDS:
         return None
     lang = (rec.lang or page.lang or "en")[:2].lower()
-    return Article(rec.id, rec.group, rec.dataset, lang if lang in LANGS else "en", rec.url,
-                   rec.host, title, tuple(paras))
+    return Article(
+        rec.id,
+        rec.group,
+        rec.dataset,
+        lang if lang in LANGS else "en",
+        rec.url,
+        rec.host,
+        title,
+        tuple(paras),
+    )
 
 
 # ---------------------------------------------------------------------------- small helpers
@@ -154,8 +161,9 @@ def cls(rng: random.Random, prefix: str, name: str) -> str:
     return prefix + name + rng.choice(["", "", "-wrap", "_inner", "-1", " clearfix"])
 
 
-def spin(paragraphs: Sequence[str], rng: random.Random, res: Resources, swap_p: float,
-         drop_p: float) -> list[str]:
+def spin(
+    paragraphs: Sequence[str], rng: random.Random, res: Resources, swap_p: float, drop_p: float
+) -> list[str]:
     """Rewrite-mill spinning: swap words for (often clumsy) synonyms and drop sentences."""
     out = []
     for para in paragraphs:
@@ -163,6 +171,7 @@ def spin(paragraphs: Sequence[str], rng: random.Random, res: Resources, swap_p: 
         kept = [s for s in sentences if rng.random() >= drop_p] or sentences[:1]
         text = " ".join(kept)
         if swap_p > 0:
+
             def sub(m: re.Match[str]) -> str:
                 w = m.group(0)
                 alts = res.synonyms.get(w.lower())
@@ -170,6 +179,7 @@ def spin(paragraphs: Sequence[str], rng: random.Random, res: Resources, swap_p: 
                     return w
                 alt = rng.choice(alts)
                 return alt[:1].upper() + alt[1:] if w[:1].isupper() else alt
+
             text = re.sub(r"[A-Za-z']+", sub, text)
         out.append(text)
     return out
@@ -202,8 +212,16 @@ def unrelated_titles(rng: random.Random, res: Resources, title: str, k: int) -> 
     return out
 
 
-def recs_block(rng: random.Random, res: Resources, titles: list[str], heading: str, lang: str,
-               prefix: str, domain: str, with_labels: bool) -> str:
+def recs_block(
+    rng: random.Random,
+    res: Resources,
+    titles: list[str],
+    heading: str,
+    lang: str,
+    prefix: str,
+    domain: str,
+    with_labels: bool,
+) -> str:
     """A recommendation block; with_labels puts a category label on each item (seed style)."""
     tag = rng.choice(["div", "section", "aside"])
     item_tag = rng.choice(["li", "article", "div"])
@@ -218,8 +236,10 @@ def recs_block(rng: random.Random, res: Resources, titles: list[str], heading: s
     if item_tag == "li":
         body = f"<ul>{body}</ul>"
     htag = rng.choice(["h2", "h3", "h4", "div"])
-    return (f'<{tag} class="{cls(rng, prefix, rng.choice(["related", "recs", "more", "widget"]))}">'
-            f'<{htag} class="{prefix}block-title">{esc(heading)}</{htag}>{body}</{tag}>')
+    return (
+        f'<{tag} class="{cls(rng, prefix, rng.choice(["related", "recs", "more", "widget"]))}">'
+        f'<{htag} class="{prefix}block-title">{esc(heading)}</{htag}>{body}</{tag}>'
+    )
 
 
 def ad_slot(rng: random.Random, res: Resources) -> str:
@@ -240,8 +260,10 @@ def clickbait_footer(rng: random.Random, res: Resources, art: Article) -> str:
     return rng.choice(res.words["promo_footer"]).format(x=topic)
 
 
-def doc(title: str, lang: str, body: str, canonical: str | None = None, extra_head: str = "") -> str:
-    head = f"<meta charset=\"utf-8\"><title>{esc(title)}</title>{extra_head}"
+def doc(
+    title: str, lang: str, body: str, canonical: str | None = None, extra_head: str = ""
+) -> str:
+    head = f'<meta charset="utf-8"><title>{esc(title)}</title>{extra_head}'
     if canonical:
         head += f'<link rel="canonical" href="{esc(canonical)}">'
     return f'<!DOCTYPE html><html lang="{lang}"><head>{head}</head><body>{body}</body></html>'
@@ -280,8 +302,20 @@ def seed_clone(ctx: Ctx) -> str:
     words as a hashtag line under the title and again after 'Social Tags:', an unrelated
     'You May Also Like' block with category labels, and a clickbait footer; wire copy kept."""
     rng, res, art = ctx.rng, ctx.res, ctx.art
-    m = _markers(ctx, {"tags_top": 0.7, "tags_bottom": 0.6, "recs": 0.75, "footer": 0.5,
-                       "chrome": 0.8, "wire": 0.6, "spin": 0.3, "canonical": 0.2, "ads": 0.3})
+    m = _markers(
+        ctx,
+        {
+            "tags_top": 0.7,
+            "tags_bottom": 0.6,
+            "recs": 0.75,
+            "footer": 0.5,
+            "chrome": 0.8,
+            "wire": 0.6,
+            "spin": 0.3,
+            "canonical": 0.2,
+            "ads": 0.3,
+        },
+    )
     paras = list(art.paragraphs)
     if m["spin"]:
         paras = spin(paras, rng, res, 0.15, 0.05)
@@ -290,25 +324,35 @@ def seed_clone(ctx: Ctx) -> str:
     tags = hashtags(art.title, rng)
     parts = []
     if m["chrome"]:
-        parts += [f"<div class=\"{cls(rng, ctx.prefix, 'top')}\">{esc(c)}</div>"
-                  for c in chrome(rng, res, ctx.lang, rng.randint(2, 4))]
-    parts.append(f"<span class=\"{ctx.prefix}category\">"
-                 f"{esc(rng.choice(lst(res.words, 'category_labels', ctx.lang)))}</span>")
+        parts += [
+            f'<div class="{cls(rng, ctx.prefix, "top")}">{esc(c)}</div>'
+            for c in chrome(rng, res, ctx.lang, rng.randint(2, 4))
+        ]
+    parts.append(
+        f'<span class="{ctx.prefix}category">'
+        f"{esc(rng.choice(lst(res.words, 'category_labels', ctx.lang)))}</span>"
+    )
     parts.append(f"<h1>{esc(art.title)}</h1>")
     if m["tags_top"] and tags:
         parts.append(f"<p>{esc(tags)}</p>")
-    parts.append(f"<div class=\"{cls(rng, ctx.prefix, 'content')}\">"
-                 f"{paras_html(paras, rng, res, 0.5 if m['ads'] else 0)}</div>")
+    parts.append(
+        f'<div class="{cls(rng, ctx.prefix, "content")}">'
+        f"{paras_html(paras, rng, res, 0.5 if m['ads'] else 0)}</div>"
+    )
     if m["tags_bottom"] and tags:
         label = rng.choice(lst(res.words, "tags_label", ctx.lang))
-        parts.append(f"<div class=\"{ctx.prefix}tags\"><span>{esc(label)}</span><br>{esc(tags)}</div>")
+        parts.append(
+            f'<div class="{ctx.prefix}tags"><span>{esc(label)}</span><br>{esc(tags)}</div>'
+        )
     if m["recs"]:
         heading = rng.choice(lst(res.words, "recs_heading", ctx.lang))
         titles = unrelated_titles(rng, res, art.title, rng.randint(3, 6))
         parts.append(recs_block(rng, res, titles, heading, ctx.lang, ctx.prefix, ctx.domain, True))
     if m["footer"]:
-        parts.append(f"<div class=\"{ctx.prefix}footer-promo\"><a href=\"https://{ctx.domain}/go\">"
-                     f"{esc(clickbait_footer(rng, res, art))}</a></div>")
+        parts.append(
+            f'<div class="{ctx.prefix}footer-promo"><a href="https://{ctx.domain}/go">'
+            f"{esc(clickbait_footer(rng, res, art))}</a></div>"
+        )
     return doc(art.title, ctx.lang, "".join(parts), art.url if m["canonical"] else None)
 
 
@@ -317,8 +361,21 @@ def jnews_wp(ctx: Ctx) -> str:
     share bar, ad slots between paragraphs, spun article, tag cloud of the title's words,
     'Related Posts' and a 'Trending' sidebar of unrelated stories."""
     rng, res, art = ctx.rng, ctx.res, ctx.art
-    m = _markers(ctx, {"spin": 0.8, "ads": 0.8, "tags": 0.55, "related": 0.65, "trending": 0.6,
-                       "admin": 0.6, "share": 0.7, "chrome": 0.6, "wire": 0.3, "footer": 0.25})
+    m = _markers(
+        ctx,
+        {
+            "spin": 0.8,
+            "ads": 0.8,
+            "tags": 0.55,
+            "related": 0.65,
+            "trending": 0.6,
+            "admin": 0.6,
+            "share": 0.7,
+            "chrome": 0.6,
+            "wire": 0.3,
+            "footer": 0.25,
+        },
+    )
     paras = list(art.paragraphs)
     if m["spin"]:
         paras = spin(paras, rng, res, rng.uniform(0.2, 0.6), rng.uniform(0.0, 0.2))
@@ -326,31 +383,53 @@ def jnews_wp(ctx: Ctx) -> str:
         paras = add_wire(paras, rng, res)
     p = ctx.prefix or "jeg_"
     cat = rng.choice(lst(res.words, "category_labels", ctx.lang))
-    head = [f'<div class="{p}breadcrumbs"><a href="/">Home</a> » <a href="/category/">{esc(cat)}</a></div>',
-            f'<h1 class="{p}post_title entry-title">{esc(art.title)}</h1>']
+    head = [
+        f'<div class="{p}breadcrumbs"><a href="/">Home</a> » '
+        f'<a href="/category/">{esc(cat)}</a></div>',
+        f'<h1 class="{p}post_title entry-title">{esc(art.title)}</h1>',
+    ]
     if m["admin"]:
         head.append(f'<div class="{p}meta_author">by <a href="/author/admin/">admin</a></div>')
     if m["share"]:
-        head.append(f'<div class="{p}share_button"><a href="#">Share on Facebook</a>'
-                    f'<a href="#">Share on Twitter</a><a href="#">WhatsApp</a></div>')
-    content = f'<div class="{p}post_content entry-content">{paras_html(paras, rng, res, 0.8 if m["ads"] else 0)}</div>'
+        head.append(
+            f'<div class="{p}share_button"><a href="#">Share on Facebook</a>'
+            f'<a href="#">Share on Twitter</a><a href="#">WhatsApp</a></div>'
+        )
+    body_html = paras_html(paras, rng, res, 0.8 if m["ads"] else 0)
+    content = f'<div class="{p}post_content entry-content">{body_html}</div>'
     tail = []
     if m["tags"]:
         toks = [w.title() for w in content_words(art.title)][:6]
-        tail.append(f'<div class="{p}post_tags"><span>Tags:</span>'
-                    + "".join(f'<a href="/tag/{slugify(t)}/" rel="tag">{esc(t)}</a>' for t in toks)
-                    + "</div>")
+        tail.append(
+            f'<div class="{p}post_tags"><span>Tags:</span>'
+            + "".join(f'<a href="/tag/{slugify(t)}/" rel="tag">{esc(t)}</a>' for t in toks)
+            + "</div>"
+        )
     if m["related"]:
-        heading = rng.choice(["Related Posts", "Related News", "You might also like", "More Stories"])
+        heading = rng.choice(
+            ["Related Posts", "Related News", "You might also like", "More Stories"]
+        )
         titles = unrelated_titles(rng, res, art.title, rng.randint(3, 6))
-        tail.append(recs_block(rng, res, titles, heading, ctx.lang, p, ctx.domain, rng.random() < 0.5))
+        tail.append(
+            recs_block(rng, res, titles, heading, ctx.lang, p, ctx.domain, rng.random() < 0.5)
+        )
     if m["footer"]:
         tail.append(f"<p><strong>{esc(clickbait_footer(rng, res, art))}</strong></p>")
     side = []
     if m["trending"]:
         titles = unrelated_titles(rng, res, art.title, rng.randint(4, 7))
-        side.append(recs_block(rng, res, titles, rng.choice(["Trending", "Popular", "Recent Posts"]),
-                               ctx.lang, p, ctx.domain, False))
+        side.append(
+            recs_block(
+                rng,
+                res,
+                titles,
+                rng.choice(["Trending", "Popular", "Recent Posts"]),
+                ctx.lang,
+                p,
+                ctx.domain,
+                False,
+            )
+        )
     if m["chrome"]:
         side += [f"<div>{esc(c)}</div>" for c in chrome(rng, res, ctx.lang, rng.randint(1, 3))]
     main = f'<article class="{p}main">{"".join(head)}{content}{"".join(tail)}</article>'
@@ -364,28 +443,53 @@ def viral_2016(ctx: Ctx) -> str:
     opposingviews page, utomo wallstreetpit/itechpost): a short heavily-spun rewrite of a few
     paragraphs, 'Sources: ...' at the end, share counters and a 'Promoted Stories' block."""
     rng, res, art = ctx.rng, ctx.res, ctx.art
-    m = _markers(ctx, {"sources": 0.7, "promoted": 0.7, "share": 0.6, "ads": 0.6, "footer": 0.3,
-                       "chrome": 0.4, "wire": 0.3})
+    m = _markers(
+        ctx,
+        {
+            "sources": 0.7,
+            "promoted": 0.7,
+            "share": 0.6,
+            "ads": 0.6,
+            "footer": 0.3,
+            "chrome": 0.4,
+            "wire": 0.3,
+        },
+    )
     n = min(len(art.paragraphs), rng.randint(3, 7))
     paras = spin(art.paragraphs[:n], rng, res, rng.uniform(0.3, 0.7), rng.uniform(0.1, 0.35))
     if m["wire"]:
         paras = add_wire(paras, rng, res)
     parts = [f"<h1>{esc(art.title)}</h1>"]
     if m["share"]:
-        parts.append(f'<div class="share-bar"><span>{rng.randint(200, 90000)} Shares</span>'
-                     '<a href="#">Share</a><a href="#">Tweet</a></div>')
-    parts.append(f"<div class=\"{cls(rng, ctx.prefix, 'article-body')}\">"
-                 f"{paras_html(paras, rng, res, 0.7 if m['ads'] else 0)}</div>")
+        parts.append(
+            f'<div class="share-bar"><span>{rng.randint(200, 90000)} Shares</span>'
+            '<a href="#">Share</a><a href="#">Tweet</a></div>'
+        )
+    parts.append(
+        f'<div class="{cls(rng, ctx.prefix, "article-body")}">'
+        f"{paras_html(paras, rng, res, 0.7 if m['ads'] else 0)}</div>"
+    )
     if m["sources"]:
         src = art.host or "example.org"
         other = rng.choice(["Daily Mail", "Fox News", "CNN", "Reuters", "Twitter", "YouTube"])
-        parts.append(f"<p>Sources: <a href=\"{esc(art.url or 'https://' + src)}\">{esc(src)}</a>, "
-                     f"{esc(other)}</p>")
+        parts.append(
+            f'<p>Sources: <a href="{esc(art.url or "https://" + src)}">{esc(src)}</a>, '
+            f"{esc(other)}</p>"
+        )
     if m["promoted"]:
         titles = [rng.choice(res.clickbait) for _ in range(rng.randint(3, 6))]
-        parts.append(recs_block(rng, res, titles, rng.choice(["Promoted Stories", "From the web",
-                                "Around The Web", "You May Like"]), "en", ctx.prefix, ctx.domain,
-                                rng.random() < 0.3))
+        parts.append(
+            recs_block(
+                rng,
+                res,
+                titles,
+                rng.choice(["Promoted Stories", "From the web", "Around The Web", "You May Like"]),
+                "en",
+                ctx.prefix,
+                ctx.domain,
+                rng.random() < 0.3,
+            )
+        )
     if m["footer"]:
         parts.append(f"<p>{esc(clickbait_footer(rng, res, art))}</p>")
     if m["chrome"]:
@@ -398,8 +502,19 @@ def ai_listicle(ctx: Ctx) -> str:
     intro, 'Key Takeaways', templated H2 sections over reused text, an FAQ, a 'Conclusion'."""
     rng, res, art = ctx.rng, ctx.res, ctx.art
     ai = res.words["ai"]
-    m = _markers(ctx, {"intro": 0.8, "takeaways": 0.65, "faq": 0.65, "conclusion": 0.8,
-                       "toc": 0.4, "related": 0.35, "spin": 0.6, "ads": 0.4})
+    m = _markers(
+        ctx,
+        {
+            "intro": 0.8,
+            "takeaways": 0.65,
+            "faq": 0.65,
+            "conclusion": 0.8,
+            "toc": 0.4,
+            "related": 0.35,
+            "spin": 0.6,
+            "ads": 0.4,
+        },
+    )
     cw = content_words(art.title)
     topic = " ".join(cw[:3]).title() if cw else art.title
     paras = list(art.paragraphs)
@@ -410,33 +525,61 @@ def ai_listicle(ctx: Ctx) -> str:
         parts.append(f"<p>{esc(rng.choice(ai['intro']).format(topic=topic))}</p>")
     if m["takeaways"]:
         firsts = [re.split(r"(?<=[.!?])\s+", p)[0] for p in paras[: rng.randint(3, 5)]]
-        parts.append(f"<h2>{esc(rng.choice(ai['key_takeaways']))}</h2><ul>"
-                     + "".join(f"<li>{esc(s)}</li>" for s in firsts) + "</ul>")
+        parts.append(
+            f"<h2>{esc(rng.choice(ai['key_takeaways']))}</h2><ul>"
+            + "".join(f"<li>{esc(s)}</li>" for s in firsts)
+            + "</ul>"
+        )
     headings = rng.sample(ai["section_heading"], min(len(ai["section_heading"]), 6))
     sections = []
     step = max(1, len(paras) // max(1, min(6, len(paras) // 2)))
     for i, start in enumerate(range(0, len(paras), step)):
         h = headings[i % len(headings)].format(topic=topic)
-        sections.append((h, paras[start:start + step]))
+        sections.append((h, paras[start : start + step]))
     if m["toc"]:
-        parts.append("<div class=\"ez-toc-container\"><p>Table of Contents</p><ul>"
-                     + "".join(f'<li><a href="#s{i}">{esc(h)}</a></li>' for i, (h, _) in enumerate(sections))
-                     + "</ul></div>")
+        parts.append(
+            '<div class="ez-toc-container"><p>Table of Contents</p><ul>'
+            + "".join(f'<li><a href="#s{i}">{esc(h)}</a></li>' for i, (h, _) in enumerate(sections))
+            + "</ul></div>"
+        )
     for i, (h, ps) in enumerate(sections):
-        parts.append(f'<h2 id="s{i}">{esc(h)}</h2>' + paras_html(ps, rng, res, 0.5 if m["ads"] else 0))
+        parts.append(
+            f'<h2 id="s{i}">{esc(h)}</h2>' + paras_html(ps, rng, res, 0.5 if m["ads"] else 0)
+        )
     if m["faq"]:
         qs = rng.sample(ai["faq_q"], rng.randint(3, 5))
-        parts.append(f"<h2>{esc(rng.choice(ai['faq_heading']))}</h2>"
-                     + "".join(f"<h3>{esc(q.format(topic=topic))}</h3>"
-                               f"<p>{esc(rng.choice(ai['faq_a']).format(topic=topic))}</p>" for q in qs))
+        parts.append(
+            f"<h2>{esc(rng.choice(ai['faq_heading']))}</h2>"
+            + "".join(
+                f"<h3>{esc(q.format(topic=topic))}</h3>"
+                f"<p>{esc(rng.choice(ai['faq_a']).format(topic=topic))}</p>"
+                for q in qs
+            )
+        )
     if m["conclusion"]:
-        parts.append(f"<h2>{esc(rng.choice(ai['conclusion_heading']))}</h2>"
-                     f"<p>{esc(rng.choice(ai['conclusion']).format(topic=topic))}</p>")
+        parts.append(
+            f"<h2>{esc(rng.choice(ai['conclusion_heading']))}</h2>"
+            f"<p>{esc(rng.choice(ai['conclusion']).format(topic=topic))}</p>"
+        )
     if m["related"]:
         titles = unrelated_titles(rng, res, art.title, rng.randint(3, 5))
-        parts.append(recs_block(rng, res, titles, rng.choice(["Related Posts", "You May Also Like"]),
-                                "en", ctx.prefix, ctx.domain, False))
-    return doc(art.title, "en", f"<article class=\"{cls(rng, ctx.prefix, 'post')}\">{''.join(parts)}</article>")
+        parts.append(
+            recs_block(
+                rng,
+                res,
+                titles,
+                rng.choice(["Related Posts", "You May Also Like"]),
+                "en",
+                ctx.prefix,
+                ctx.domain,
+                False,
+            )
+        )
+    return doc(
+        art.title,
+        "en",
+        f'<article class="{cls(rng, ctx.prefix, "post")}">{"".join(parts)}</article>',
+    )
 
 
 def city_doorway(ctx: Ctx) -> str:
@@ -446,8 +589,14 @@ def city_doorway(ctx: Ctx) -> str:
     rng, res = ctx.rng, ctx.res
     d = res.words["doorway"]
     m = _markers(ctx, {"nearby": 0.8, "cta": 0.7, "faq": 0.3, "stuffed_footer": 0.5})
-    service, town, state = rng.choice(d["services"]), rng.choice(d["towns"]), rng.choice(d["states"])
-    title = f"{service} in {town}, {state}" if rng.random() < 0.6 else f"Best {service} {town} {state}"
+    service, town, state = (
+        rng.choice(d["services"]),
+        rng.choice(d["towns"]),
+        rng.choice(d["states"]),
+    )
+    title = (
+        f"{service} in {town}, {state}" if rng.random() < 0.6 else f"Best {service} {town} {state}"
+    )
     fill = {"service": service, "town": town, "state": state, "year": rng.randint(1985, 2015)}
     sents = [s.format(**fill) for s in d["sentences"]]
     parts = [f"<h1>{esc(title)}</h1>"]
@@ -457,16 +606,26 @@ def city_doorway(ctx: Ctx) -> str:
         phone = f"({rng.randint(200, 989)}) {rng.randint(200, 999)}-{rng.randint(1000, 9999)}"
         parts.insert(1, f'<div class="cta"><a href="tel:{phone}">Call Now {phone}</a></div>')
     if m["faq"]:
-        parts.append(f"<h2>FAQ</h2><h3>How much does {esc(service)} cost in {esc(town)}?</h3>"
-                     f"<p>{esc(rng.choice(sents))}</p>")
+        parts.append(
+            f"<h2>FAQ</h2><h3>How much does {esc(service)} cost in {esc(town)}?</h3>"
+            f"<p>{esc(rng.choice(sents))}</p>"
+        )
     if m["nearby"]:
         towns = rng.sample([t for t in d["towns"] if t != town], rng.randint(5, 12))
-        parts.append(f"<h2>{esc(rng.choice(d['nearby_heading']))}</h2><ul>"
-                     + "".join(f'<li><a href="/{slugify(service + " " + t)}/">{esc(service)} in {esc(t)}</a></li>'
-                               for t in towns) + "</ul>")
+        parts.append(
+            f"<h2>{esc(rng.choice(d['nearby_heading']))}</h2><ul>"
+            + "".join(
+                f'<li><a href="/{slugify(service + " " + t)}/">{esc(service)} in {esc(t)}</a></li>'
+                for t in towns
+            )
+            + "</ul>"
+        )
     if m["stuffed_footer"]:
-        parts.append("<footer><p>" + esc(" | ".join(f"{service} {t}" for t in d["towns"][:rng.randint(8, 20)]))
-                     + "</p></footer>")
+        parts.append(
+            "<footer><p>"
+            + esc(" | ".join(f"{service} {t}" for t in d["towns"][: rng.randint(8, 20)]))
+            + "</p></footer>"
+        )
     return doc(title, "en", "".join(parts))
 
 
@@ -474,23 +633,47 @@ def scraper_feed(ctx: Ctx) -> str:
     """Imitates scraper/autoblogs (wcxb blogarama): an excerpt of a syndicated post, 'The post X
     appeared first on Y.' / 'Source link', a canonical to the source, unrelated sidebars."""
     rng, res, art = ctx.rng, ctx.res, ctx.art
-    m = _markers(ctx, {"appeared": 0.65, "canonical": 0.5, "excerpt": 0.6, "related": 0.5,
-                       "chrome": 0.4, "ads": 0.4})
+    m = _markers(
+        ctx,
+        {
+            "appeared": 0.65,
+            "canonical": 0.5,
+            "excerpt": 0.6,
+            "related": 0.5,
+            "chrome": 0.4,
+            "ads": 0.4,
+        },
+    )
     paras = list(art.paragraphs[: rng.randint(2, 5)]) if m["excerpt"] else list(art.paragraphs)
     site = art.host or "the original site"
-    parts = [f"<h1 class=\"entry-title\">{esc(art.title)}</h1>",
-             f"<div class=\"{cls(rng, ctx.prefix, 'entry')}\">{paras_html(paras, rng, res, 0.5 if m['ads'] else 0)}</div>"]
+    parts = [
+        f'<h1 class="entry-title">{esc(art.title)}</h1>',
+        f'<div class="{cls(rng, ctx.prefix, "entry")}">'
+        f"{paras_html(paras, rng, res, 0.5 if m['ads'] else 0)}</div>",
+    ]
     src = esc(art.url or "https://" + site)
     if m["appeared"]:
-        parts.append(f'<p>The post <a href="{src}">{esc(art.title)}</a> appeared first on '
-                     f'<a href="{src}">{esc(site)}</a>.</p>')
+        parts.append(
+            f'<p>The post <a href="{src}">{esc(art.title)}</a> appeared first on '
+            f'<a href="{src}">{esc(site)}</a>.</p>'
+        )
     else:
         line = rng.choice(res.words["scraper_footer"]).format(title=art.title, site=site)
         parts.append(f'<p><a href="{src}">{esc(line)}</a></p>')
     if m["related"]:
         titles = unrelated_titles(rng, res, art.title, rng.randint(3, 6))
-        parts.append(recs_block(rng, res, titles, rng.choice(["Recent Posts", "Latest Posts", "Related"]),
-                                ctx.lang, ctx.prefix, ctx.domain, False))
+        parts.append(
+            recs_block(
+                rng,
+                res,
+                titles,
+                rng.choice(["Recent Posts", "Latest Posts", "Related"]),
+                ctx.lang,
+                ctx.prefix,
+                ctx.domain,
+                False,
+            )
+        )
     if m["chrome"]:
         parts += [f"<div>{esc(c)}</div>" for c in chrome(rng, res, ctx.lang, 2)]
     return doc(art.title, ctx.lang, "".join(parts), art.url if m["canonical"] else None)
@@ -500,26 +683,42 @@ def wire_mill(ctx: Ctx) -> str:
     """Imitates wire-copy mills (boilerplate turkishpress): agency stories pasted verbatim with
     the agency dateline and attribution, no byline, a 'Latest News' sidebar of unrelated items."""
     rng, res, art = ctx.rng, ctx.res, ctx.art
-    m = _markers(ctx, {"dateline": 0.7, "wire": 0.8, "latest": 0.7, "chrome": 0.5, "ads": 0.5,
-                       "tags": 0.3})
+    m = _markers(
+        ctx, {"dateline": 0.7, "wire": 0.8, "latest": 0.7, "chrome": 0.5, "ads": 0.5, "tags": 0.3}
+    )
     paras = list(art.paragraphs)
     if m["wire"]:
         paras = add_wire(paras, rng, res)
     if m["dateline"]:
         agency = rng.choice(["(AFP)", "(Reuters)", "(AP)", "(AA)", "(IANS)"])
-        paras[0] = f"{rng.choice(['ANKARA', 'LONDON', 'PARIS', 'WASHINGTON', 'MOSCOW'])} {agency} - {paras[0]}"
-    parts = [f"<h2>{esc(art.title)}</h2>" if rng.random() < 0.4 else f"<h1>{esc(art.title)}</h1>",
-             paras_html(paras, rng, res, 0.4 if m["ads"] else 0)]
+        paras[0] = (
+            f"{rng.choice(['ANKARA', 'LONDON', 'PARIS', 'WASHINGTON', 'MOSCOW'])} {agency} - "
+            f"{paras[0]}"
+        )
+    parts = [
+        f"<h2>{esc(art.title)}</h2>" if rng.random() < 0.4 else f"<h1>{esc(art.title)}</h1>",
+        paras_html(paras, rng, res, 0.4 if m["ads"] else 0),
+    ]
     if m["tags"]:
         parts.append(f"<p>{esc(hashtags(art.title, rng))}</p>")
     side = ""
     if m["latest"]:
         titles = unrelated_titles(rng, res, art.title, rng.randint(5, 10))
-        side = recs_block(rng, res, titles, rng.choice(["Latest News", "Headlines", "Top Stories"]),
-                          "en", ctx.prefix, ctx.domain, False)
+        side = recs_block(
+            rng,
+            res,
+            titles,
+            rng.choice(["Latest News", "Headlines", "Top Stories"]),
+            "en",
+            ctx.prefix,
+            ctx.domain,
+            False,
+        )
     if m["chrome"]:
         side += "".join(f"<div>{esc(c)}</div>" for c in chrome(rng, res, ctx.lang, 2))
-    return doc(art.title, ctx.lang, f"<table><tr><td>{''.join(parts)}</td><td>{side}</td></tr></table>")
+    return doc(
+        art.title, ctx.lang, f"<table><tr><td>{''.join(parts)}</td><td>{side}</td></tr></table>"
+    )
 
 
 FARM_TEMPLATES: dict[str, Callable[[Ctx], str]] = {
@@ -532,8 +731,15 @@ FARM_TEMPLATES: dict[str, Callable[[Ctx], str]] = {
     "wire_mill": wire_mill,
 }
 # Doorways need no article, and real ones are a small share of farms: keep them a minority.
-FARM_WEIGHTS = {"seed_clone": 3, "jnews_wp": 3, "viral_2016": 2, "ai_listicle": 3,
-                "city_doorway": 1, "scraper_feed": 2, "wire_mill": 2}
+FARM_WEIGHTS = {
+    "seed_clone": 3,
+    "jnews_wp": 3,
+    "viral_2016": 2,
+    "ai_listicle": 3,
+    "city_doorway": 1,
+    "scraper_feed": 2,
+    "wire_mill": 2,
+}
 
 
 # ---------------------------------------------------------------------------- hard negatives
@@ -544,46 +750,88 @@ def legit_news(ctx: Ctx, related: list[str]) -> str:
     rng, res, art = ctx.rng, ctx.res, ctx.art
     lw = res.words["legit"]
     lang = art.lang
-    m = _markers(ctx, {"byline": 0.9, "date": 0.9, "tags": 0.55, "related": 0.9, "newsletter": 0.6,
-                       "share": 0.5, "ads": 0.35, "chrome": 0.35, "hashtag_topic": 0.1})
+    m = _markers(
+        ctx,
+        {
+            "byline": 0.9,
+            "date": 0.9,
+            "tags": 0.55,
+            "related": 0.9,
+            "newsletter": 0.6,
+            "share": 0.5,
+            "ads": 0.35,
+            "chrome": 0.35,
+            "hashtag_topic": 0.1,
+        },
+    )
     site = art.host or "example-news.org"
     section = rng.choice(lw["sections"].get(lang) or lw["sections"]["en"])
     p = ctx.prefix
-    parts = [f'<nav class="{p}nav">' + "".join(
-        f'<a href="/{slugify(s)}/">{esc(s)}</a>' for s in (lw["sections"].get(lang) or lw["sections"]["en"]))
-        + "</nav>", f'<div class="{p}kicker">{esc(section)}</div>', f"<h1>{esc(art.title)}</h1>"]
+    parts = [
+        f'<nav class="{p}nav">'
+        + "".join(
+            f'<a href="/{slugify(s)}/">{esc(s)}</a>'
+            for s in (lw["sections"].get(lang) or lw["sections"]["en"])
+        )
+        + "</nav>",
+        f'<div class="{p}kicker">{esc(section)}</div>',
+        f"<h1>{esc(art.title)}</h1>",
+    ]
     names = lw["names"]
     if m["byline"]:
         b = rng.choice(lw["byline"].get(lang) or lw["byline"]["en"])
-        parts.append(f'<div class="{p}byline">{esc(b.format(name=rng.choice(names), name2=rng.choice(names)))}</div>')
+        parts.append(
+            f'<div class="{p}byline">'
+            f"{esc(b.format(name=rng.choice(names), name2=rng.choice(names)))}</div>"
+        )
     if m["date"]:
-        parts.append(f'<time datetime="20{rng.randint(10, 24)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}">'
-                     f"{rng.randint(1, 28)} {rng.choice(['March', 'June', 'October', 'Jan.'])} "
-                     f"20{rng.randint(10, 24)}</time>")
+        parts.append(
+            f'<time datetime="20{rng.randint(10, 24)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}">'
+            f"{rng.randint(1, 28)} {rng.choice(['March', 'June', 'October', 'Jan.'])} "
+            f"20{rng.randint(10, 24)}</time>"
+        )
     if m["share"]:
-        parts.append('<div class="share"><a href="#">Share</a><a href="#">Tweet</a><a href="#">Email</a></div>')
-    parts.append(f'<div class="{cls(rng, p, "article-body")}">'
-                 f"{paras_html(art.paragraphs, rng, res, 0.4 if m['ads'] else 0)}</div>")
+        parts.append(
+            '<div class="share"><a href="#">Share</a><a href="#">Tweet</a>'
+            '<a href="#">Email</a></div>'
+        )
+    parts.append(
+        f'<div class="{cls(rng, p, "article-body")}">'
+        f"{paras_html(art.paragraphs, rng, res, 0.4 if m['ads'] else 0)}</div>"
+    )
     if m["tags"]:
         title_words = set(content_words(art.title))
         body_words = [w for w in content_words(" ".join(art.paragraphs)) if w not in title_words]
         topics = [section] + sorted(set(body_words), key=body_words.count, reverse=True)[:3]
         if m["hashtag_topic"]:
-            parts.append("<p>" + esc(" ".join("#" + t.title().replace(" ", "") for t in topics)) + "</p>")
+            parts.append(
+                "<p>" + esc(" ".join("#" + t.title().replace(" ", "") for t in topics)) + "</p>"
+            )
         else:
-            parts.append('<div class="tags">Topics: ' + "".join(
-                f'<a href="/topic/{slugify(t)}/">{esc(t.title())}</a>' for t in topics) + "</div>")
+            parts.append(
+                '<div class="tags">Topics: '
+                + "".join(f'<a href="/topic/{slugify(t)}/">{esc(t.title())}</a>' for t in topics)
+                + "</div>"
+            )
     if m["related"] and len(related) >= 2:
-        head = rng.choice(lw["related_heading"].get(lang) or lw["related_heading"]["en"]).format(section=section)
+        head = rng.choice(lw["related_heading"].get(lang) or lw["related_heading"]["en"]).format(
+            section=section
+        )
         parts.append(recs_block(rng, res, related, head, lang, p, site, False))
     if m["newsletter"]:
         nl = rng.choice(lw["newsletter"].get(lang) or lw["newsletter"]["en"]).format(site=site)
-        parts.append(f'<div class="newsletter"><p>{esc(nl)}</p><form><input type="email">'
-                     "<button>Subscribe</button></form></div>")
+        parts.append(
+            f'<div class="newsletter"><p>{esc(nl)}</p><form><input type="email">'
+            "<button>Subscribe</button></form></div>"
+        )
     if m["chrome"]:
-        parts += [f"<div>{esc(c)}</div>" for c in rng.sample(["Search", "Menu", "Follow us", "Log in",
-                                                              "Advertisement"], 2)]
-    foot = rng.choice(lw["footer"].get(lang) or lw["footer"]["en"]).format(year=rng.randint(2010, 2024), site=site)
+        parts += [
+            f"<div>{esc(c)}</div>"
+            for c in rng.sample(["Search", "Menu", "Follow us", "Log in", "Advertisement"], 2)
+        ]
+    foot = rng.choice(lw["footer"].get(lang) or lw["footer"]["en"]).format(
+        year=rng.randint(2010, 2024), site=site
+    )
     parts.append(f"<footer>{esc(foot)}</footer>")
     return doc(f"{art.title} | {site}", lang, "".join(parts))
 
@@ -604,7 +852,8 @@ class RelatedIndex:
     def related(self, art: Article, rng: random.Random, k: int) -> list[str]:
         """Up to k titles sharing content words with the article (same group first)."""
         key = set(content_words(art.title, min_len=4)) | set(
-            content_words(art.paragraphs[0], min_len=5)[:8])
+            content_words(art.paragraphs[0], min_len=5)[:8]
+        )
         out: list[str] = []
         same = [a for a in self.by_group.get(art.group, []) if a.id != art.id]
         rng.shuffle(same)
@@ -634,14 +883,27 @@ class RelatedIndex:
 # ---------------------------------------------------------------------------- driver
 def _record(html: str, art: Article, template: str, label: int, url: str) -> Record:
     pid = "s" + hashlib.sha1(html.encode("utf-8", "surrogatepass")).hexdigest()[:15]
-    return Record(id=pid, dataset="synthetic", source_file=template, url=url,
-                  host=host_of(url), lang=art.lang, label=label, kind=template if label else None,
-                  html=html, group=art.group, news=False, synthetic=True, template=template,
-                  source_id=art.id)
+    return Record(
+        id=pid,
+        dataset="synthetic",
+        source_file=template,
+        url=url,
+        host=host_of(url),
+        lang=art.lang,
+        label=label,
+        kind=template if label else None,
+        html=html,
+        group=art.group,
+        news=False,
+        synthetic=True,
+        template=template,
+        source_id=art.id,
+    )
 
 
-def generate(articles: Sequence[Article], res: Resources, n_farms: int, n_hard: int,
-             seed: int = 0) -> list[Record]:
+def generate(
+    articles: Sequence[Article], res: Resources, n_farms: int, n_hard: int, seed: int = 0
+) -> list[Record]:
     """n_farms synthetic farms and n_hard hard negatives; same inputs + seed -> same pages."""
     if not articles:
         return []
@@ -654,19 +916,35 @@ def generate(articles: Sequence[Article], res: Resources, n_farms: int, n_hard: 
         art = rng.choice(arts)
         tname = rng.choices(names, weights)[0]
         domain = farm_domain(rng, res.words)
-        ctx = Ctx(rng, res, art, domain, pick_lang(rng, art), rng.choice(res.words["theme_prefixes"]))
+        ctx = Ctx(
+            rng, res, art, domain, pick_lang(rng, art), rng.choice(res.words["theme_prefixes"])
+        )
         html = FARM_TEMPLATES[tname](ctx)
-        path = rng.choice([f"/{slugify(art.title)}/",
-                           f"/20{rng.randint(16, 25)}/{rng.randint(1, 12):02d}/{slugify(art.title)}.html",
-                           f"/news/{slugify(art.title)}-{rng.randint(1000, 99999)}"])
+        path = rng.choice(
+            [
+                f"/{slugify(art.title)}/",
+                f"/20{rng.randint(16, 25)}/{rng.randint(1, 12):02d}/{slugify(art.title)}.html",
+                f"/news/{slugify(art.title)}-{rng.randint(1000, 99999)}",
+            ]
+        )
         out.append(_record(html, art, tname, 1, f"https://{domain}{path}"))
     index = RelatedIndex(arts, res.plain_headlines)
     for i in range(n_hard):
         rng = random.Random(f"{seed}:hard:{i}")
         art = rng.choice(arts)
-        ctx = Ctx(rng, res, art, art.host or "example-news.org", art.lang,
-                  rng.choice(res.words["theme_prefixes"]))
+        ctx = Ctx(
+            rng,
+            res,
+            art,
+            art.host or "example-news.org",
+            art.lang,
+            rng.choice(res.words["theme_prefixes"]),
+        )
         html = legit_news(ctx, index.related(art, rng, rng.randint(3, 6)))
-        url = art.url if host_of(art.url) else f"https://{art.host or 'example-news.org'}/{slugify(art.title)}"
+        url = (
+            art.url
+            if host_of(art.url)
+            else f"https://{art.host or 'example-news.org'}/{slugify(art.title)}"
+        )
         out.append(_record(html, art, "legit_news", 0, url))
     return out

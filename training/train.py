@@ -31,7 +31,6 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.model_selection import StratifiedGroupKFold
 
 import farmdetect.features as F
-
 from training import dataset, synth
 from training.features import featurize
 
@@ -97,8 +96,13 @@ class Corpus:
         return np.array([r.label for r in self.synth], dtype=np.int32)
 
 
-def build_corpus(data: Path | str | None, seed: int = SEED, n_farms: int = N_FARMS,
-                 n_hard: int = N_HARD, with_synth: bool = True) -> Corpus:
+def build_corpus(
+    data: Path | str | None,
+    seed: int = SEED,
+    n_farms: int = N_FARMS,
+    n_hard: int = N_HARD,
+    with_synth: bool = True,
+) -> Corpus:
     """Load real pages, generate synthetic ones, extract (cached) features of both."""
     timings: dict[str, float] = {}
     t = time.perf_counter()
@@ -122,14 +126,16 @@ def build_corpus(data: Path | str | None, seed: int = SEED, n_farms: int = N_FAR
 
 def weights(records: list[dataset.Record]) -> np.ndarray:
     """Sample weights: real positives count REAL_POS_WEIGHT, everything else 1."""
-    return np.array([REAL_POS_WEIGHT if (r.label == 1 and not r.synthetic) else 1.0
-                     for r in records])
+    return np.array(
+        [REAL_POS_WEIGHT if (r.label == 1 and not r.synthetic) else 1.0 for r in records]
+    )
 
 
 def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, rounds: int = NUM_BOOST_ROUND) -> lgb.Booster:
     """One LightGBM model with the shipped settings."""
-    ds = lgb.Dataset(X, label=y, weight=w, feature_name=[_safe(n) for n in F.FEATURE_NAMES],
-                     free_raw_data=True)
+    ds = lgb.Dataset(
+        X, label=y, weight=w, feature_name=[_safe(n) for n in F.FEATURE_NAMES], free_raw_data=True
+    )
     return lgb.train(dict(PARAMS), ds, num_boost_round=rounds)
 
 
@@ -145,8 +151,9 @@ def folds(c: Corpus, n_splits: int = N_SPLITS, seed: int = SEED) -> list[np.ndar
     return [test for _, test in cv.split(np.zeros(len(groups)), c.y_real, groups)]
 
 
-def training_set(c: Corpus, train_mask: np.ndarray, variant: str
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def training_set(
+    c: Corpus, train_mask: np.ndarray, variant: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """X, y, w (and the synthetic indices used) for one fold/variant; synthetic pages only
     from the training groups."""
     train_groups = {c.real[i].group for i in np.flatnonzero(train_mask)}
@@ -162,8 +169,13 @@ def training_set(c: Corpus, train_mask: np.ndarray, variant: str
     return X, y, weights(recs), syn_idx
 
 
-def oof_scores(c: Corpus, variant: str = "full", n_splits: int = N_SPLITS, seed: int = SEED,
-               contrib: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def oof_scores(
+    c: Corpus,
+    variant: str = "full",
+    n_splits: int = N_SPLITS,
+    seed: int = SEED,
+    contrib: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold raw scores of every real page, and the fold index of each page.
 
     When ``contrib`` (n_real x n_features+1) is given it is filled with the fold model's
@@ -228,8 +240,14 @@ def metrics_at(scores: np.ndarray, y: np.ndarray, thr: float) -> dict[str, float
     fp = int((pred & (y == 0)).sum())
     fn = int((~pred & (y == 1)).sum())
     tn = int((~pred & (y == 0)).sum())
-    out: dict[str, float] = {"n_pos": int((y == 1).sum()), "n_neg": int((y == 0).sum()),
-                             "tp": tp, "fp": fp, "fn": fn, "tn": tn}
+    out: dict[str, float] = {
+        "n_pos": int((y == 1).sum()),
+        "n_neg": int((y == 0).sum()),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+    }
     if 0 < out["n_pos"] < len(y):
         out["roc_auc"] = float(roc_auc_score(y, scores))
         out["pr_auc"] = float(average_precision_score(y, scores))
@@ -239,8 +257,9 @@ def metrics_at(scores: np.ndarray, y: np.ndarray, thr: float) -> dict[str, float
     return out
 
 
-def nested_threshold_metrics(scores: np.ndarray, y: np.ndarray, fold_of: np.ndarray
-                             ) -> dict[str, float]:
+def nested_threshold_metrics(
+    scores: np.ndarray, y: np.ndarray, fold_of: np.ndarray
+) -> dict[str, float]:
     """Threshold for each fold chosen on the OTHER folds' negatives: an unbiased recall/FPR."""
     pred = np.zeros(len(y), dtype=bool)
     for k in np.unique(fold_of):
@@ -249,12 +268,22 @@ def nested_threshold_metrics(scores: np.ndarray, y: np.ndarray, fold_of: np.ndar
         pred[fold_of == k] = scores[fold_of == k] >= thr
     tp = int((pred & (y == 1)).sum())
     fp = int((pred & (y == 0)).sum())
-    return {"recall": tp / max(1, int((y == 1).sum())), "fpr": fp / max(1, int((y == 0).sum())),
-            "precision": tp / (tp + fp) if tp + fp else 0.0, "tp": tp, "fp": fp}
+    return {
+        "recall": tp / max(1, int((y == 1).sum())),
+        "fpr": fp / max(1, int((y == 0).sum())),
+        "precision": tp / (tp + fp) if tp + fp else 0.0,
+        "tp": tp,
+        "fp": fp,
+    }
 
 
-def cv_report(c: Corpus, variant: str = "full", n_splits: int = N_SPLITS, seed: int = SEED,
-              contrib: np.ndarray | None = None) -> dict[str, object]:
+def cv_report(
+    c: Corpus,
+    variant: str = "full",
+    n_splits: int = N_SPLITS,
+    seed: int = SEED,
+    contrib: np.ndarray | None = None,
+) -> dict[str, object]:
     """Out-of-fold metrics on real pages for one variant (plus what train needs to ship)."""
     raw, fold_of = oof_scores(c, variant, n_splits, seed, contrib)
     y = c.y_real
@@ -292,16 +321,24 @@ def training_counts(c: Corpus) -> dict[str, object]:
         d = real.setdefault(r.dataset, {"pos": 0, "neg": 0})
         d["pos" if r.label else "neg"] += 1
     syn = Counter(f"{r.template}:{'pos' if r.label else 'neg'}" for r in c.synth)
-    return {"real": real, "synthetic": dict(sorted(syn.items())),
-            "real_total": len(c.real), "synthetic_total": len(c.synth),
-            "groups": len({r.group for r in c.real})}
+    return {
+        "real": real,
+        "synthetic": dict(sorted(syn.items())),
+        "real_total": len(c.real),
+        "synthetic_total": len(c.synth),
+        "groups": len({r.group for r in c.real}),
+    }
 
 
 def library_versions() -> dict[str, str]:
     import sklearn
 
-    return {"python": platform.python_version(), "lightgbm": lgb.__version__,
-            "numpy": np.__version__, "scikit-learn": sklearn.__version__}
+    return {
+        "python": platform.python_version(),
+        "lightgbm": lgb.__version__,
+        "numpy": np.__version__,
+        "scikit-learn": sklearn.__version__,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -312,8 +349,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n-farms", type=int, default=N_FARMS)
     ap.add_argument("--n-hard", type=int, default=N_HARD)
     args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s"
+    )
     if not F.FEATURE_NAMES:
         log.error("farmdetect.features.FAMILIES is empty: nothing to train on")
         return 1
@@ -333,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     booster.save_model(str(out / "farmdetect.txt"))
     imp = booster.feature_importance("gain")
-    top = sorted(zip(F.FEATURE_NAMES, imp.tolist()), key=lambda x: -x[1])[:15]
+    top = sorted(zip(F.FEATURE_NAMES, imp.tolist(), strict=True), key=lambda x: -x[1])[:15]
     card = {
         "model_version": MODEL_VERSION,
         "feature_names": list(F.FEATURE_NAMES),
@@ -343,27 +381,45 @@ def main(argv: list[str] | None = None) -> int:
         "training_data": training_counts(c),
         "metrics": {
             "evaluation": "out-of-fold on real pages only; StratifiedGroupKFold by registrable "
-                          f"domain, {N_SPLITS} folds; synthetic pages only from training-fold articles",
-            "all": rep["all"], "legit_news": rep["news"],
+            f"domain, {N_SPLITS} folds; synthetic pages only from training-fold articles",
+            "all": rep["all"],
+            "legit_news": rep["news"],
             "nested_threshold": rep["nested_threshold"],
         },
         "top_features_gain": [{"name": n, "gain": round(g, 3)} for n, g in top],
-        "params": {k: v for k, v in PARAMS.items() if k != "verbose"} | {
-            "num_boost_round": NUM_BOOST_ROUND, "real_pos_weight": REAL_POS_WEIGHT,
-            "seed": args.seed, "n_farms": args.n_farms, "n_hard": args.n_hard},
+        "params": {k: v for k, v in PARAMS.items() if k != "verbose"}
+        | {
+            "num_boost_round": NUM_BOOST_ROUND,
+            "real_pos_weight": REAL_POS_WEIGHT,
+            "seed": args.seed,
+            "n_farms": args.n_farms,
+            "n_hard": args.n_hard,
+        },
         "library_versions": library_versions(),
-        "command": "python -m training.train " + " ".join(shlex.quote(a) for a in
-                                                           (argv if argv is not None else sys.argv[1:])),
+        "command": "python -m training.train "
+        + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])),
         "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
-        "timings_s": {**{k: round(v, 1) for k, v in c.timings.items()},
-                      "cv_s": round(cv_s, 1), "final_fit_s": round(fit_s, 1),
-                      "total_s": round(time.perf_counter() - t0, 1)},
+        "timings_s": {
+            **{k: round(v, 1) for k, v in c.timings.items()},
+            "cv_s": round(cv_s, 1),
+            "final_fit_s": round(fit_s, 1),
+            "total_s": round(time.perf_counter() - t0, 1),
+        },
     }
     (out / "farmdetect.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     m = rep["all"]
-    print(json.dumps({"roc_auc": m.get("roc_auc"), "pr_auc": m.get("pr_auc"),  # type: ignore[union-attr]
-                      "recall": m["recall"], "fpr": m["fpr"], "threshold": rep["threshold"],  # type: ignore[index]
-                      "model": str(out / "farmdetect.txt")}))
+    print(
+        json.dumps(
+            {
+                "roc_auc": m.get("roc_auc"),
+                "pr_auc": m.get("pr_auc"),  # type: ignore[union-attr]
+                "recall": m["recall"],
+                "fpr": m["fpr"],
+                "threshold": rep["threshold"],  # type: ignore[index]
+                "model": str(out / "farmdetect.txt"),
+            }
+        )
+    )
     return 0
 
 

@@ -48,6 +48,8 @@ MIN_ARTICLE_WORDS = 80
 # which at least this share is unrelated (seed: 3 of 3; legit related lists: <= 1 of 4).
 MARKER_MIN_ITEMS = 3
 MARKER_MIN_UNRELATED = 0.75
+# An item needs this many content words to be judged unrelated (rosa-mag.de lists dates).
+MIN_ITEM_WORDS = 3
 # Words this long are compared by their first STEM_CHARS characters ("Belarusian" ~ "Belarus").
 STEM_CHARS = 6
 # Block classes that mark recommendation widgets even without a recognised heading.
@@ -195,7 +197,11 @@ def extract(page: Page) -> Result:
     for b in rec_blocks:
         scores = [relatedness(it, weights) for it in b.items]
         rels.extend(scores)
-        bad = [it for it, s in zip(b.items, scores, strict=True) if s < RELATED_MIN]
+        # items with too few content words (dates, "Arts & Entertainment") cannot be judged
+        bad = [
+            it for it, s in zip(b.items, scores, strict=True)
+            if s < RELATED_MIN and len(content_words(it)) >= MIN_ITEM_WORDS
+        ]
         unrelated += len(bad)
         share = ratio(len(bad), len(b.items))
         max_block_unrel = max(max_block_unrel, share)

@@ -40,10 +40,12 @@ _AGENCY_CONTEXT = (
 )
 # A "By Name" byline line (EN, DE, FR, ES, NL, IT), or "Author:" label with a name.
 _BYLINE_LINE = re.compile(
-    r"(?m)^(?:by|von|par|por|door|di|autor(?:in)?:|author:|written by|posted by|geschrieben von)"
+    r"(?:by|von|par|por|door|di|autor(?:in)?:|author:|written by|posted by|geschrieben von)"
     r"\s+[A-ZÀ-Ý][\w.'’-]+",
     re.I,
 )
+# A byline line is short ("By Anna Kowalska and AFP · 12 July 2022").
+BYLINE_MAX_CHARS = 120
 _BYLINE_CLASS = re.compile(r"author|byline|by-line|writer|reporter")
 _AUTHOR_META = ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author",
                 "twitter:creator", "byl")
@@ -73,8 +75,8 @@ MISSING = -1.0
 
 
 @lru_cache(maxsize=1)
-def wire_regex() -> re.Pattern[str]:
-    """One regex over resources/wire_phrases.txt: plain phrases (any case) + agency contexts."""
+def _wire_lists() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(plain phrases, lower-cased; agency names, as written) from resources/wire_phrases.txt."""
     text = resources.files("farmdetect.resources").joinpath("wire_phrases.txt").read_text("utf-8")
     plain, agencies = [], []
     for line in text.splitlines():
@@ -82,9 +84,27 @@ def wire_regex() -> re.Pattern[str]:
         if not line or line.startswith("#"):
             continue
         if line.startswith("agency "):
-            agencies.append(re.escape(line[len("agency "):].strip()))
+            agencies.append(line[len("agency ") :].strip())
         else:
-            plain.append(re.escape(line))
+            plain.append(line.lower())
+    return tuple(plain), tuple(agencies)
+
+
+def _may_have_wire(text: str) -> bool:
+    """Cheap substring pre-check: the wire regex (a slow alternation) runs only when it may hit."""
+    plain, agencies = _wire_lists()
+    if any(a in text for a in agencies):
+        return True
+    low = text.lower()
+    return any(p in low for p in plain)
+
+
+@lru_cache(maxsize=1)
+def wire_regex() -> re.Pattern[str]:
+    """One regex over resources/wire_phrases.txt: plain phrases (any case) + agency contexts."""
+    plain_list, agency_list = _wire_lists()
+    plain = [re.escape(p) for p in plain_list]
+    agencies = [re.escape(a) for a in agency_list]
     alt_agencies = "|".join(sorted(agencies, key=len, reverse=True))
     alt_plain = "|".join(sorted(plain, key=len, reverse=True))
     return re.compile(
@@ -110,7 +130,7 @@ def _has_byline(page: Page) -> bool:
         return True
     if '"author"' in page.html:  # JSON-LD Article author
         return True
-    return bool(_BYLINE_LINE.search(page.text))
+    return any(len(ln) <= BYLINE_MAX_CHARS and _BYLINE_LINE.match(ln) for ln in page.lines)
 
 
 def _has_date(page: Page) -> bool:
@@ -118,7 +138,7 @@ def _has_date(page: Page) -> bool:
     if any(meta.get(k) for k in _DATE_META):
         return True
     html = page.html
-    if '"datePublished"' in html or "datePublished" in html:
+    if "datePublished" in html:
         return True
     return "<time" in html and _TIME_ELEMENT.search(html) is not None
 
@@ -126,7 +146,8 @@ def _has_date(page: Page) -> bool:
 def _offsite(url: str, domain: str | None) -> bool:
     """True when an absolute URL's registrable domain differs from the page's."""
     host = host_of(url) if url.startswith(("http://", "https://", "//")) else None
-    return bool(host and domain and registrable_domain(host) != domain)
+    # a host without a dot is a broken canonical ("http://packing-list-trip"), not another site
+    return bool(host and "." in host and domain and registrable_domain(host) != domain)
 
 
 def _agree(a: list[str], b: list[str]) -> float:
@@ -140,15 +161,23 @@ def extract(page: Page) -> Result:
     """Measure aggregator-rewrite signs on one page."""
     article = page.article
     n_words = len(page.article_words)
-    wire = list(wire_regex().finditer(article))
+    wire = list(wire_regex().finditer(article)) if _may_have_wire(article) else []
     tail = page.lines[-TAIL_LINES:]
     source_lines = [ln for ln in tail if len(ln) <= CREDIT_MAX_CHARS and _SOURCE_LINE.match(ln)]
     via_lines = [ln for ln in tail if _VIA_LINE.match(ln)]
-    original = [ln for ln in tail if len(ln) <= CREDIT_MAX_CHARS * 2 and _ORIGINAL_LINE.search(ln)]
-    appeared = [ln for ln in tail if _APPEARED_FIRST.search(ln)]
+    # the two sentence regexes run only when their key words occur in the tail at all
+    tail_low = "\n".join(tail).lower()
+    original = (
+        [ln for ln in tail if len(ln) <= CREDIT_MAX_CHARS * 2 and _ORIGINAL_LINE.search(ln)]
+        if "appeared" in tail_low or "published" in tail_low or "posted" in tail_low
+        else []
+    )
+    appeared = (
+        [ln for ln in tail if _APPEARED_FIRST.search(ln)] if "appeared first" in tail_low else []
+    )
 
     domain = page.domain
-    off = [u for u in (page.canonical, page.og_url) if u and _offsite(u, domain)]
+    off = list(dict.fromkeys(u for u in (page.canonical, page.og_url) if u and _offsite(u, domain)))
 
     title_words = content_words(page.title)
     h1_words = content_words(page.h1[0]) if page.h1 else []

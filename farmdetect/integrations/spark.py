@@ -19,8 +19,8 @@ that file with ``--sources-db`` to query it later with ``farmdetect sources --db
 
 Run it with ``spark-submit farmdetect/integrations/spark.py OUTPUT WARC...`` or
 ``python -m farmdetect.integrations.spark OUTPUT --paths-file warc.paths`` (local mode).
-Workers find the model through ``--model-dir`` or $FARMDETECT_MODEL_DIR (a path that exists
-on every executor), else the model shipped inside the installed farmdetect package.
+Workers find the model through ``--model-dir`` or $FARMDETECT_MODEL_DIR read on the driver (a
+path that must exist on every executor), else farmdetect's default model on each node.
 """
 
 from __future__ import annotations
@@ -138,23 +138,34 @@ def import_pyspark() -> Any:
     return pyspark
 
 
-def source_rows(records: Iterable[dict[str, Any]], db_path: str | Path) -> list[dict[str, Any]]:
-    """Ingest scan records into a sources DB (farmdetect.sources) and return every source row."""
+def source_rows(
+    records: Iterable[dict[str, Any]], db_path: str | Path
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """Ingest scan records with farmdetect.sources; every source row, and the table's columns.
+
+    Columns come back as (name, Spark SQL type) read from the SQLite table itself, so the
+    Parquet schema follows ``farmdetect.sources`` when it gains a column.
+    """
     from farmdetect import sources as src
 
     conn = src.connect(db_path)
     try:
         src.update_from_records(conn, records, inputs="spark")
-        rows = conn.execute("SELECT * FROM sources ORDER BY level, name").fetchall()
+        rows = [dict(r) for r in conn.execute("SELECT * FROM sources ORDER BY level, name")]
+        columns = [(c[1], _SQL_TYPES.get(str(c[2]).upper(), "string"))
+                   for c in conn.execute("PRAGMA table_info(sources)")]
     finally:
         conn.close()
-    out = []
-    for r in rows:
-        d = dict(r)
-        d["top_markers"] = json.loads(d["top_markers"])
-        d["evidence"] = json.loads(d["evidence"])
-        out.append(d)
-    return out
+    for d in rows:
+        for key in _JSON_COLUMNS:
+            if isinstance(d.get(key), str):
+                d[key] = json.loads(d[key])
+    return rows, columns
+
+
+_SQL_TYPES = {"INTEGER": "long", "REAL": "double", "TEXT": "string"}
+# Source columns holding JSON; decoded in JSON-lines output, kept as JSON text in Parquet.
+_JSON_COLUMNS = ("top_markers", "evidence")
 
 
 def _page_row(rec: dict[str, Any]) -> tuple[Any, ...]:
@@ -188,6 +199,11 @@ def run_job(
 
     own = spark is None
     if own:
+        launched = "PYSPARK_GATEWAY_PORT" in os.environ  # spark-submit started the JVM
+        if (master or "").startswith("local") or (master is None and not launched):
+            # Local mode: the Python workers must be this interpreter (the one with farmdetect),
+            # not whatever `python3` is first on PATH. On a cluster, spark.pyspark.python rules.
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         builder = SparkSession.builder.appName("farmdetect")
         if master:
             builder = builder.master(master)
@@ -225,33 +241,25 @@ def run_job(
 
         with tempfile.TemporaryDirectory(prefix="farmdetect-sources-") as tmp:
             db = sources_db or str(Path(tmp) / "sources.sqlite")
-            rows = source_rows(counted(), db)
+            rows, columns = source_rows(counted(), db)
         counts["sources"] = len(rows)
         if fmt == "json":
             sc.parallelize([json.dumps(r, ensure_ascii=False) for r in rows], 1).saveAsTextFile(
                 f"{out}/sources"
             )
         else:
-            flat = [{**r, "top_markers": json.dumps(r["top_markers"]),
-                     "evidence": json.dumps(r["evidence"], sort_keys=True)} for r in rows]
-            spark.createDataFrame(flat or [], _sources_schema()).coalesce(1).write.parquet(
-                f"{out}/sources"
-            )
+            flat = [
+                tuple(json.dumps(r[c], sort_keys=True) if c in _JSON_COLUMNS else r[c]
+                      for c, _ in columns)
+                for r in rows
+            ]
+            schema = ", ".join(f"{c} {t}" for c, t in columns)
+            spark.createDataFrame(flat, schema).coalesce(1).write.parquet(f"{out}/sources")
         records.unpersist()
         return counts
     finally:
         if own:
             spark.stop()
-
-
-def _sources_schema() -> str:
-    """Parquet schema of the sources table (JSON columns as strings)."""
-    return (
-        "level string, name string, pages long, farm_pages long, score_sum double, "
-        "mean_score double, farm_share double, alpha double, beta double, score double, "
-        "score_lo double, score_hi double, top_markers string, evidence string, "
-        "first_seen string, last_seen string"
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -264,8 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("warcs", nargs="*", help="WARC paths (readable from every executor).")
     p.add_argument("--paths-file", help="Text file with one WARC path per line.")
     p.add_argument("--format", dest="fmt", choices=FORMATS, default="json")
-    p.add_argument("--model-dir", help="Model folder on every executor (else FARMDETECT_MODEL_DIR"
-                   " or the model shipped in the package).")
+    p.add_argument("--model-dir", help="Model folder, same path on every executor (default:"
+                   " FARMDETECT_MODEL_DIR on the driver, else the default model).")
     p.add_argument("--threshold", type=float, help="Override the model's farm threshold.")
     p.add_argument("--sources-db", help="Keep the driver's sources SQLite file at this path.")
     p.add_argument("--master", help="Spark master when not set by spark-submit (e.g. local[4]).")

@@ -1,4 +1,4 @@
-"""The Spark job: same page lines as ``farmdetect scan``, same source rows as ``farmdetect sources``."""
+"""The Spark job: same page lines as `farmdetect scan`, same source rows as `farmdetect sources`."""
 
 from __future__ import annotations
 

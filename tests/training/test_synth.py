@@ -1,0 +1,167 @@
+"""Fast tests of the synthetic farm generator (no real data needed)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from farmdetect.features.base import content_words
+from farmdetect.page import Page
+from training import synth
+from training.dataset import Record
+
+# Four tiny legit articles from one site (one CV group) about related river/flood stories, and
+# one from another site: enough for related blocks (same group, shared words) and farms.
+_STORIES = {
+    "River flood forces evacuation of riverside homes": "river flood water homes evacuation",
+    "Flood defences on the river to be rebuilt next year": "flood defences river council budget",
+    "Council approves budget for river flood barriers": "council budget river flood barriers",
+    "Residents return home after the river flood recedes": "residents return river flood damage",
+}
+
+
+def _paragraphs(topic: str) -> tuple[str, ...]:
+    return tuple(
+        f"Paragraph {i} says the {topic} story continues, officials said on Tuesday, "
+        f"adding that local people were asked to follow the advice of the emergency services."
+        for i in range(6)
+    )
+
+
+def _articles() -> list[synth.Article]:
+    arts = [
+        synth.Article(
+            f"a{i}",
+            "localnews.example",
+            "test",
+            "en",
+            f"https://www.localnews.example/{i}",
+            "www.localnews.example",
+            t,
+            _paragraphs(topic),
+        )
+        for i, (t, topic) in enumerate(_STORIES.items())
+    ]
+    arts.append(
+        synth.Article(
+            "b0",
+            "othersite.example",
+            "test",
+            "en",
+            "https://othersite.example/x",
+            "othersite.example",
+            "Museum opens new wing for modern sculpture",
+            _paragraphs("museum sculpture wing"),
+        )
+    )
+    return arts
+
+
+@pytest.fixture(scope="module")
+def res() -> synth.Resources:
+    # data=None: no shared data folder, the committed fallback headlines are used.
+    return synth.Resources.load(None)
+
+
+@pytest.fixture(scope="module")
+def pages(res: synth.Resources) -> list[Record]:
+    return synth.generate(_articles(), res, n_farms=140, n_hard=30, seed=7)
+
+
+def test_article_of_reads_title_and_paragraphs() -> None:
+    body = "".join(f"<p>{p}</p>" for p in _paragraphs("river flood"))
+    html = (
+        f"<html><head><title>River flood forces evacuation | Local News</title></head>"
+        f"<body><h1>River flood forces evacuation of homes</h1><div>{body}</div></body></html>"
+    )
+    rec = Record(
+        "x1",
+        "test",
+        "f",
+        "https://localnews.example/a",
+        "localnews.example",
+        "en",
+        0,
+        None,
+        html,
+        "localnews.example",
+        True,
+    )
+    art = synth.article_of(rec)
+    assert art is not None
+    assert art.title == "River flood forces evacuation of homes"
+    assert len(art.paragraphs) == 6 and art.group == "localnews.example"
+
+
+def test_deterministic_with_seed(res: synth.Resources, pages: list[Record]) -> None:
+    again = synth.generate(_articles(), res, n_farms=140, n_hard=30, seed=7)
+    assert [p.html for p in again] == [p.html for p in pages]
+    other = synth.generate(_articles(), res, n_farms=140, n_hard=30, seed=8)
+    assert [p.html for p in other] != [p.html for p in pages]
+
+
+def test_labels_groups_and_templates(pages: list[Record]) -> None:
+    farms = [p for p in pages if p.label == 1]
+    hard = [p for p in pages if p.label == 0]
+    assert len(farms) == 140 and len(hard) == 30
+    assert {p.template for p in farms} == set(synth.FARM_TEMPLATES)
+    groups = {a.id: a.group for a in _articles()}
+    # A synthetic page inherits the CV group of its source article.
+    assert all(p.group == groups[p.source_id] for p in pages)
+    assert all(p.synthetic and p.dataset == "synthetic" for p in pages)
+
+
+MARKERS = {
+    "hashtag line": re.compile(r"#\w+ #\w+ #\w+"),
+    "social tags": re.compile(r"Social Tags:|Tags:|Hashtags:"),
+    "you may also like": re.compile(r"You May Also Like|You might also like", re.I),
+    "connect with us": re.compile(r"Connect with us|Hi, what are you looking for\?"),
+    "wire": re.compile(r"told (AFP|Reuters)|\((AFP|Reuters|AP)\)"),
+    "appeared first": re.compile(r"appeared first on"),
+    "key takeaways": re.compile(r"Key Takeaways|Key Points"),
+    "faq": re.compile(r"Frequently Asked Questions|FAQ"),
+    "ad slot": re.compile(r"Advertisement|Sponsored|Anzeige|Publicité"),
+}
+
+
+def test_no_marker_in_every_farm(pages: list[Record]) -> None:
+    farms = [p.html for p in pages if p.label == 1]
+    for name, rx in MARKERS.items():
+        hits = sum(1 for h in farms if rx.search(h))
+        assert hits > 0, f"{name} never generated"
+        assert hits < len(farms), f"{name} is in every synthetic farm (a give-away)"
+
+
+def test_hard_negatives_have_related_blocks(pages: list[Record]) -> None:
+    by_id = {a.id: a for a in _articles()}
+    hard = [p for p in pages if p.label == 0]
+    with_related = 0
+    for p in hard:
+        page = Page.from_str(p.html, url=p.url)
+        title = set(content_words(by_id[p.source_id].title))
+        for block in page.blocks:
+            related = [t for t in block.items if title & set(content_words(t))]
+            if len(related) >= 2 and len(related) == len(block.items):
+                with_related += 1
+                break
+        # Legit byline kept; tags never copy the title into a hashtag line.
+        tag_line = re.search(r"<p>(#\w+(?: #\w+)+)</p>", p.html)
+        if tag_line:
+            assert not title & {w.lower().lstrip("#") for w in tag_line.group(1).split()}
+    assert with_related >= 0.6 * len(hard)
+
+
+def test_farm_recs_are_unrelated(res: synth.Resources) -> None:
+    import random
+
+    title = "River flood forces evacuation of riverside homes"
+    titles = synth.unrelated_titles(random.Random(1), res, title, 4)
+    assert titles and all(not set(content_words(title)) & set(content_words(t)) for t in titles)
+
+
+def test_every_template_is_documented() -> None:
+    readme = (synth.SYNTH_DIR / "README.md").read_text("utf-8")
+    for name, fn in {**synth.FARM_TEMPLATES, "legit_news": synth.legit_news}.items():
+        assert fn.__doc__ and "Imitates" in fn.__doc__ or name == "legit_news"
+        assert f"`{name}`" in readme
