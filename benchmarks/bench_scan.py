@@ -26,7 +26,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,7 +90,8 @@ def warc_bytes(html: str, url: str | None) -> bytes:
     block = http + body
     head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{uuid.uuid4()}>\r\n"
             f"WARC-Target-URI: {url or 'https://unknown.example/'}\r\n"
-            f"WARC-Date: 2024-01-01T00:00:00Z\r\nContent-Type: application/http; msgtype=response\r\n"
+            f"WARC-Date: 2024-01-01T00:00:00Z\r\n"
+            f"Content-Type: application/http; msgtype=response\r\n"
             f"Content-Length: {len(block)}\r\n\r\n").encode()
     return head + block + b"\r\n\r\n"
 
@@ -245,12 +246,16 @@ def main() -> None:
             for html, url in pages:
                 extract(Page.from_str(html, url=url))
 
+        first: dict[int, float] = {}
+
         def full(workers: int) -> Callable[[], None]:
             def run() -> None:
                 s = Summary()
-                for _ in score_records(iter_records([str(src)]), workers=workers,
-                                       model_dir=model, summary=s):
-                    pass
+                t0 = time.perf_counter()
+                for i, _ in enumerate(score_records(iter_records([str(src)]), workers=workers,
+                                                    model_dir=model, summary=s)):
+                    if i == 0:
+                        first[workers] = time.perf_counter() - t0
                 assert s.read == n == s.scored + s.skipped + s.errors, s.to_dict()
             return run
 
@@ -267,16 +272,29 @@ def main() -> None:
         t_feat = timed("(2) Page + features.extract (1 process)", n, mb, features_only)
         t_full1 = timed("(3a) full scan, 1 worker (batch, JSONL)", n, mb, full(1))
         t_fulln = timed(f"(3b) full scan, {cores} workers (incl. pool start)", n, mb, full(cores))
-        t_traf = timed("(4) trafilatura.extract", n, mb, trafilatura_only)
+        try:
+            import trafilatura  # noqa: F401
+        except ImportError as e:
+            print(f"  (4) trafilatura: skipped ({e})")
+            t_traf = float("nan")
+        else:
+            t_traf = timed("(4) trafilatura.extract", n, mb, trafilatura_only)
         dt = datatrove_filters()
         if dt is None:
             print("  (5) datatrove Gopher+C4+FineWeb filters: skipped (datatrove not installed; "
                   "pip install 'farmdetect[datatrove]')")
         else:
             kept = [0]
-            t_dt = timed("(5) datatrove Gopher+C4+FineWeb on trafilatura text", n, mb,
-                         lambda: kept.__setitem__(0, dt(texts)))
-            print(f"      kept {kept[0]}/{n}; trafilatura+filters = {t_traf + t_dt:.2f} s")
+            try:
+                t_dt = timed("(5) datatrove Gopher+C4+FineWeb on trafilatura text", n, mb,
+                             lambda: kept.__setitem__(0, dt(texts)))
+            except ImportError as e:  # datatrove's word tokenizers need spacy
+                print(f"  (5) datatrove filters: skipped ({e})")
+            else:
+                print(f"      kept {kept[0]}/{n}; trafilatura+filters = {t_traf + t_dt:.2f} s")
+        steady = (n - 1) / (t_fulln - first[cores])
+        print(f"      {cores} workers: first result after {first[cores]:.2f} s (pool start, "
+              f"model load), then {steady:.1f} pages/s")
         print("\nratios:")
         print(f"  full 1 worker / bare parse     = {t_full1 / t_parse:5.2f}x")
         print(f"  features only / bare parse     = {t_feat / t_parse:5.2f}x")

@@ -123,8 +123,6 @@ def _init_worker(model_dir: str | None, threshold: float | None, use_model: bool
                  timeout: float | None) -> None:
     """Pool initializer: one process-wide Scorer (the model is loaded once per worker)."""
     global _SCORER, _TIMEOUT
-    # Parallelism is across processes: LightGBM's OpenMP threads would only oversubscribe.
-    os.environ["OMP_NUM_THREADS"] = "1"
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _SCORER = _make_scorer(model_dir, threshold, use_model)
     _TIMEOUT = timeout

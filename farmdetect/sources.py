@@ -406,13 +406,13 @@ def _number(value: Any) -> float | None:
 
 
 def validate_record(obj: Any, where: str = "record") -> dict[str, Any] | None:
-    """Check one scan record; return the page row, None for an error record, or raise InputError."""
+    """Check one scan record; the page row, None for an error or skipped record, or InputError."""
     if hasattr(obj, "to_record") and not isinstance(obj, dict):
         obj = obj.to_record()
     if not isinstance(obj, dict):
         raise InputError(f"{where}: expected a JSON object, got {type(obj).__name__}")
-    if obj.get("error") is not None:
-        return None
+    if obj.get("error") is not None or obj.get("skipped"):
+        return None  # error and skipped (non-HTML) scan lines carry no score: nothing to add
     for field in ("id", "score"):
         if field not in obj:
             raise InputError(f"{where}: missing required field '{field}'")

@@ -147,7 +147,8 @@ def test_stdin_gzip_jsonl_and_folder_inputs(tmp_path: Path, model_dir: Path) -> 
                "--out-jsonl", str(out_jsonl), model_dir=model_dir)
     assert res.exit_code == 0, res.output
     out = lines_of(res.stdout)
-    assert [o["id"] for o in out] == [f"{tmp_path / 'p.jsonl.gz'}:1", str(folder / "deep" / "x.html")]
+    expected = [f"{tmp_path / 'p.jsonl.gz'}:1", str(folder / "deep" / "x.html")]
+    assert [o["id"] for o in out] == expected
     for line in out_jsonl.read_text().splitlines():  # folder pages come out as {id, url, html}
         obj = json.loads(line)
         assert obj["html"] == page or obj["id"].endswith(":1")

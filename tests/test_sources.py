@@ -313,6 +313,16 @@ def test_error_records_are_counted_not_scored(tmp_path: Path) -> None:
     assert conn.execute("SELECT errors FROM ingests").fetchone()[0] == 1
 
 
+def test_skipped_scan_lines_are_not_pages(tmp_path: Path) -> None:
+    """A scan's non-HTML records (``skipped`` set, score null) are accepted and not stored."""
+    db = tmp_path / "s.sqlite"
+    png = {"id": "<urn:uuid:1>", "url": "https://e.example/logo.png", "host": "e.example",
+           "score": None, "label": None, "error": None, "skipped": "not HTML (image/png)"}
+    src.update_from_records(db, [rec("e.example", 0, 0.2), png], now=T0)
+    conn = src.open_existing(db)
+    assert conn.execute("SELECT count(*) FROM pages").fetchone()[0] == 1
+
+
 def test_objects_with_to_record_are_accepted(tmp_path: Path) -> None:
     class FakeVerdict:
         def to_record(self) -> dict[str, Any]:

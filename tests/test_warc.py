@@ -11,7 +11,8 @@ import pytest
 from farmdetect.errors import InputError
 from farmdetect.warc import input_kind, read_folder, read_jsonl, read_warc
 
-PAGE = b"<!doctype html><html><head><title>A page</title></head><body><p>Hello there.</p></body></html>"
+PAGE = (b"<!doctype html><html><head><title>A page</title></head>"
+        b"<body><p>Hello there.</p></body></html>")
 
 
 def warc_record(body: bytes, *, rid: str, url: str = "https://example.com/a",

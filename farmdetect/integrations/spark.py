@@ -194,6 +194,9 @@ def run_job(
         raise SparkJobError(f"unknown format {fmt!r} (choose {' or '.join(FORMATS)})")
     import_pyspark()
     check_java()
+    local_out = output.removeprefix("file://")
+    if "://" not in local_out and Path(local_out).exists():
+        raise SparkJobError(f"{output}: already exists (Spark does not overwrite: pick a new one)")
     from pyspark import StorageLevel
     from pyspark.sql import SparkSession
 
@@ -298,7 +301,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(e, FarmdetectError):
             print(f"farmdetect: error: {e}", file=sys.stderr)
             return e.exit_code
-        first = str(e).strip().splitlines()[0] if str(e).strip() else ""
+        # Py4JJavaError's own text is "An error occurred while calling oNN..."; the JVM
+        # exception's message says what went wrong.
+        java = getattr(e, "java_exception", None)
+        text = str(java.getMessage()) if java is not None else str(e)
+        first = text.strip().splitlines()[0] if text.strip() else ""
         print(f"farmdetect: error: {type(e).__name__}: {first}", file=sys.stderr)
         return 1
     print(json.dumps(counts), file=sys.stderr)

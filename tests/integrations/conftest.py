@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -21,26 +20,6 @@ from tests.test_model import make_model
 NOW = "2024-03-01T12:00:00+00:00"
 # Columns of the sources table that depend on when the ingest ran, not on the pages.
 TIME_COLUMNS = ("first_seen", "last_seen")
-
-
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The repo-wide guard, but letting AF_UNIX sockets through.
-
-    datatrove's executor (multiprocess managers) and Spark's Python workers talk over
-    Unix-domain sockets, which are local by construction; TCP stays limited to loopback.
-    """
-    real_connect = socket.socket.connect
-
-    def guarded(self: socket.socket, address: object) -> object:
-        if self.family == getattr(socket, "AF_UNIX", None):
-            return real_connect(self, address)  # type: ignore[arg-type]
-        host = address[0] if isinstance(address, tuple) else str(address)
-        if isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1")):
-            raise RuntimeError(f"network access to {host} in a test")
-        return real_connect(self, address)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
 @dataclass
