@@ -126,6 +126,13 @@ def descendants(pid: int) -> list[int]:
     return out
 
 
+def _ppid(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def vm_hwm_mb(pid: int) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -144,10 +151,16 @@ def scan_memory(warc: Path, model: str, workers: int) -> dict[str, object]:
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
     peaks: dict[int, float] = {}
+    descendants_depth1: dict[int, list[int]] = {}
     names: dict[int, str] = {}
 
     def poll() -> None:
         while proc.poll() is None:
+            kids = [p for p in descendants(proc.pid) if _ppid(p) == proc.pid]
+            for k in kids:
+                descendants_depth1.setdefault(proc.pid, [])
+                if k not in descendants_depth1[proc.pid]:
+                    descendants_depth1[proc.pid].append(k)
             for pid in [proc.pid, *descendants(proc.pid)]:
                 hwm = vm_hwm_mb(pid)
                 if hwm is not None:
@@ -166,8 +179,9 @@ def scan_memory(warc: Path, model: str, workers: int) -> dict[str, object]:
     th.join()
     secs = time.perf_counter() - t
     parent = peaks.pop(proc.pid, 0.0)
-    workers_ = {p: v for p, v in peaks.items() if "forkserver" not in names.get(p, "")
-                and "resource_tracker" not in names.get(p, "")}
+    # Workers are forked by the fork server (a child of the scan), so they are grandchildren.
+    children = set(descendants_depth1.get(proc.pid, []))
+    workers_ = {p: v for p, v in peaks.items() if p not in children}
     return {"seconds": secs, "parent_mb": parent, "workers_mb": sorted(workers_.values()),
             "summary": err.strip().splitlines()[-1] if err.strip() else "", "rc": proc.returncode}
 

@@ -18,12 +18,12 @@ from farmdetect.cli import one_line_errors
 PROGRESS_EVERY_S = 0.5
 
 SCAN_EPILOG = (
-    "\b\nOutput: one JSON line per record, in input order: id, url, host, score, label,"
+    "Output: one JSON line per record, in input order: id, url, host, score, label,"
     " threshold, reasons, markers, fingerprints, error, skipped. Every record read gets a line"
     " (non-HTML WARC records and empty bodies: \"skipped\"; unreadable or over the size/time cap:"
     " \"error\"), so read = scored + skipped + errors. Only scored records whose label is --keep"
-    " go to --out-warc/--out-jsonl.\n"
-    "\b\nExit codes: 0 finished (even when some records had errors), 2 usage error,"
+    " go to --out-warc/--out-jsonl.\n\n"
+    "Exit codes: 0 finished (even when some records had errors), 2 usage error,"
     " 3 an input is unreadable (missing file, not a WARC/JSON-lines file/folder),"
     " 4 model missing or not matching the code, 1 runtime error."
 )

@@ -110,6 +110,7 @@ def plots(
         ax.plot(fpr, tpr, label=f"{v} (AUC {rep['all'].get('roc_auc', float('nan')):.3f})")  # type: ignore[union-attr]
     ax.axvline(0.01, color="grey", ls=":", lw=1)
     ax.set_xscale("symlog", linthresh=0.01)
+    ax.set_xlim(0, 1)
     ax.set(
         xlabel="false positive rate (symlog)", ylabel="recall", title="ROC, real pages, out-of-fold"
     )
@@ -212,7 +213,7 @@ def markdown(
     for v, rep in metrics["variants"].items():  # type: ignore[union-attr]
         a, nt = rep["all"], rep["nested_threshold"]
         lines.append(
-            f"| {v} " + _fmt(a)[:-1].rstrip() + f" {rep['threshold']:.4f} | "
+            f"| {v} " + _fmt(a) + f" {rep['threshold']:.4f} | "
             f"{nt['recall']:.3f} | {nt['fpr']:.4f} |"
         )
     lines += [
@@ -268,6 +269,20 @@ def markdown(
                 f"| {r['dataset']} | {r['host'] or r['url'] or r['id']} | "
                 f"{', '.join(r['markers']) or '-'} | {tf} |"
             )  # type: ignore[arg-type]
+    lines += [
+        "",
+        "## Every real farm, out-of-fold (score / rank among all real pages)",
+        "",
+        "| host | dataset | kind | " + " | ".join(metrics["variants"]) + " |",  # type: ignore[arg-type]
+        "|---|---|---|" + "---|" * len(metrics["variants"]),  # type: ignore[arg-type]
+    ]
+    for f in metrics["real_farms"]:  # type: ignore[union-attr]
+        cells = " | ".join(
+            f"{f['scores'][v]:.3f} / {f['ranks'][v]}{' ✓' if f['caught'][v] else ''}"
+            for v in metrics["variants"]  # type: ignore[union-attr]
+        )
+        lines.append(f"| {f['host']} | {f['dataset']} | {f['kind'] or '-'} | {cells} |")
+    lines += ["", "✓ = at or above that variant's threshold."]
     lines += [
         "",
         "## Training data",
@@ -330,7 +345,28 @@ def main(argv: list[str] | None = None) -> int:
     worst_news = worst_errors(c, cal, contrib, thr, mask=news_legit, n=10)  # type: ignore[arg-type]
     import datetime as dt
 
+    real_farms = []
+    for i in np.flatnonzero(c.y_real == 1):
+        r = c.real[i]
+        scores, ranks, caught = {}, {}, {}
+        for v, rep in reports.items():
+            cal_v = rep["_cal"]
+            scores[v] = round(float(cal_v[i]), 4)  # type: ignore[index]
+            ranks[v] = int((cal_v > cal_v[i]).sum()) + 1  # type: ignore[operator]
+            caught[v] = bool(cal_v[i] >= rep["threshold"])  # type: ignore[index,operator]
+        real_farms.append(
+            {
+                "id": r.id,
+                "host": r.host,
+                "dataset": r.dataset,
+                "kind": r.kind,
+                "scores": scores,
+                "ranks": ranks,
+                "caught": caught,
+            }
+        )
     metrics: dict[str, object] = {
+        "real_farms": real_farms,
         "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         "feature_hash": F.feature_hash(F.FEATURE_NAMES),
         "n_features": len(F.FEATURE_NAMES),

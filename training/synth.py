@@ -55,6 +55,8 @@ class Article:
     host: str | None
     title: str
     paragraphs: tuple[str, ...]
+    # The source page itself: the shell for injected pages (empty in unit tests).
+    html: str = ""
 
 
 # ---------------------------------------------------------------------------- resources
@@ -119,6 +121,7 @@ def article_of(rec: Record) -> Article | None:
         rec.host,
         title,
         tuple(paras),
+        rec.html,
     )
 
 
@@ -511,8 +514,11 @@ def ai_listicle(ctx: Ctx) -> str:
             "conclusion": 0.8,
             "toc": 0.4,
             "related": 0.35,
-            "spin": 0.6,
+            "spin": 0.4,
             "ads": 0.4,
+            "llm_voice": 0.7,
+            "markdown": 0.2,
+            "author": 0.5,
         },
     )
     cw = content_words(art.title)
@@ -520,7 +526,16 @@ def ai_listicle(ctx: Ctx) -> str:
     paras = list(art.paragraphs)
     if m["spin"]:
         paras = spin(paras, rng, res, 0.3, 0.1)
+    if m["llm_voice"]:
+        paras = llm_voice(paras, rng, ai, rng.uniform(0.2, 0.7))
+    if m["markdown"]:
+        # Raw model output pasted into the CMS: markdown syntax left in the visible text.
+        paras = [
+            f"**{p.split(' ', 3)[0].strip(',.')}:** {p}" if rng.random() < 0.5 else p for p in paras
+        ]
     parts = [f"<h1>{esc(art.title)}</h1>"]
+    if m["author"]:
+        parts.append(f'<span class="author">By {esc(rng.choice(ai["authors"]))}</span>')
     if m["intro"]:
         parts.append(f"<p>{esc(rng.choice(ai['intro']).format(topic=topic))}</p>")
     if m["takeaways"]:
@@ -580,6 +595,18 @@ def ai_listicle(ctx: Ctx) -> str:
         "en",
         f'<article class="{cls(rng, ctx.prefix, "post")}">{"".join(parts)}</article>',
     )
+
+
+def llm_voice(paragraphs: list[str], rng: random.Random, ai: dict, rate: float) -> list[str]:
+    """Re-voice text the way an LLM rewrite does: stock openers and filler clauses."""
+    out = []
+    for p in paragraphs:
+        if rng.random() < rate:
+            p = f"{rng.choice(ai['openers'])} {p[:1].lower()}{p[1:]}"
+        if rng.random() < rate / 2 and p.endswith("."):
+            p = f"{p[:-1]}, {rng.choice(ai['sprinkles'])}."
+        out.append(p)
+    return out
 
 
 def city_doorway(ctx: Ctx) -> str:
@@ -721,6 +748,112 @@ def wire_mill(ctx: Ctx) -> str:
     )
 
 
+# ---------------------------------------------------------------------------- page shells
+_BODY_OPEN = re.compile(r"<body\b[^>]*>", re.I)
+_H1_CLOSE = re.compile(r"</h1\s*>", re.I)
+_BODY_CLOSE = re.compile(r"</body\s*>", re.I)
+_HEAD_CLOSE = re.compile(r"</head\s*>", re.I)
+
+
+def _insert(html: str, rx: re.Pattern[str], fragment: str, after: bool, last: bool = False) -> str:
+    """Insert a fragment before/after the first (or last) match; append when there is none."""
+    matches = list(rx.finditer(html)) if last else [m for m in [rx.search(html)] if m]
+    if not matches:
+        return html + fragment
+    m = matches[-1]
+    pos = m.end() if after else m.start()
+    return html[:pos] + fragment + html[pos:]
+
+
+def bloat(html: str, rng: random.Random, res: Resources, lang: str) -> str:
+    """Wrap a generated page in the weight of a real CMS page (scripts, styles, menus, footer
+    links), drawn from one distribution for farms and hard negatives alike, so page size and
+    text/HTML ratio say nothing about the label."""
+    n_js = rng.randint(2, 30)
+    head = "".join(
+        f'<script src="https://cdn{rng.randint(1, 9)}.example.net/js/{rng.getrandbits(32):x}.js">'
+        "</script>"
+        for _ in range(n_js)
+    )
+    head += "<script>var _q=window._q||[];" + "_q.push(1);" * rng.randint(50, 6000) + "</script>"
+    head += "<style>" + "a{color:#333}" * rng.randint(20, 3000) + "</style>"
+    sections = lst(res.words["legit"], "sections", lang)
+    menu = [rng.choice(sections) for _ in range(rng.randint(5, 40))]
+    nav = "<nav><ul>" + "".join(f'<li><a href="/{slugify(m)}/">{esc(m)}</a></li>' for m in menu)
+    nav += "</ul></nav>"
+    foot_words = ["About", "Contact", "Privacy", "Terms", "Careers", "Advertise", "Sitemap", "RSS"]
+    foot = "<footer><ul>" + "".join(
+        f'<li><a href="/{slugify(w)}/">{esc(w)}</a></li>'
+        for w in rng.sample(foot_words + sections, rng.randint(3, len(foot_words)))
+    )
+    foot += "</ul></footer>"
+    html = _insert(html, _HEAD_CLOSE, head, after=False)
+    html = _insert(html, _BODY_OPEN, nav, after=True)
+    return _insert(html, _BODY_CLOSE, foot, after=False, last=True)
+
+
+def inject_farm(ctx: Ctx) -> str:
+    """Imitates the seed page as it really is: a full, heavy news theme around a copied article,
+    with the farm markers added to it (hashtag echo under the title, 'Social Tags:', unrelated
+    recommendations with category labels, clickbait footer, 'Connect with us' chrome). Built
+    by injecting them into the source page's own HTML, so the page shape is a real page's."""
+    rng, res, art = ctx.rng, ctx.res, ctx.art
+    m = _markers(
+        ctx, {"tags_top": 0.55, "tags_bottom": 0.45, "recs": 0.65, "footer": 0.45, "chrome": 0.55}
+    )
+    if not any(m[k] for k in ("tags_top", "tags_bottom", "recs", "footer")):
+        m[rng.choice(["tags_top", "recs", "footer"])] = True
+    html = art.html
+    tags = hashtags(art.title, rng)
+    if m["chrome"]:
+        top = "".join(f"<div>{esc(c)}</div>" for c in chrome(rng, res, ctx.lang, rng.randint(1, 3)))
+        html = _insert(html, _BODY_OPEN, top, after=True)
+    if m["tags_top"] and tags:
+        html = _insert(html, _H1_CLOSE, f"<p>{esc(tags)}</p>", after=True)
+    tail = []
+    if m["tags_bottom"] and tags:
+        label = rng.choice(lst(res.words, "tags_label", ctx.lang))
+        tail.append(f"<div><span>{esc(label)}</span><br>{esc(tags)}</div>")
+    if m["recs"]:
+        heading = rng.choice(lst(res.words, "recs_heading", ctx.lang))
+        titles = unrelated_titles(rng, res, art.title, rng.randint(3, 6))
+        tail.append(recs_block(rng, res, titles, heading, ctx.lang, ctx.prefix, ctx.domain, True))
+    if m["footer"]:
+        tail.append(
+            f'<div><a href="https://{ctx.domain}/go">'
+            f"{esc(clickbait_footer(rng, res, art))}</a></div>"
+        )
+    return _insert(html, _BODY_CLOSE, "".join(tail), after=False, last=True)
+
+
+def inject_legit(ctx: Ctx, related: list[str]) -> str:
+    """Hard negative twin of inject_farm: the source page with a *related* block, topic tags
+    that are not the title's words and a newsletter box added (what real publishers add)."""
+    rng, res, art = ctx.rng, ctx.res, ctx.art
+    lw = res.words["legit"]
+    lang = art.lang
+    tail = []
+    if len(related) >= 2 and rng.random() < 0.9:
+        head = rng.choice(lst(lw, "related_heading", lang)).format(section="this story")
+        tail.append(recs_block(rng, res, related, head, lang, ctx.prefix, ctx.domain, False))
+    if rng.random() < 0.5:
+        title_words = set(content_words(art.title))
+        body_words = [w for w in content_words(" ".join(art.paragraphs)) if w not in title_words]
+        topics = sorted(set(body_words), key=lambda w: (-body_words.count(w), w))[:3]
+        tail.append(
+            '<div class="tags">Topics: '
+            + "".join(f'<a href="/topic/{slugify(t)}/">{esc(t.title())}</a>' for t in topics)
+            + "</div>"
+        )
+    if rng.random() < 0.5 or not tail:  # never just a copy of the source page
+        nl = rng.choice(lst(lw, "newsletter", lang)).format(site=art.host or "us")
+        tail.append(f'<div class="newsletter"><p>{esc(nl)}</p><button>Subscribe</button></div>')
+    return _insert(art.html, _BODY_CLOSE, "".join(tail), after=False, last=True)
+
+
+# Share of synthetic pages built by injection into the source page (when it is available).
+INJECT_SHARE = 0.35
+
 FARM_TEMPLATES: dict[str, Callable[[Ctx], str]] = {
     "seed_clone": seed_clone,
     "jnews_wp": jnews_wp,
@@ -762,6 +895,7 @@ def legit_news(ctx: Ctx, related: list[str]) -> str:
             "ads": 0.35,
             "chrome": 0.35,
             "hashtag_topic": 0.1,
+            "syndicated": 0.08,
         },
     )
     site = art.host or "example-news.org"
@@ -802,7 +936,7 @@ def legit_news(ctx: Ctx, related: list[str]) -> str:
     if m["tags"]:
         title_words = set(content_words(art.title))
         body_words = [w for w in content_words(" ".join(art.paragraphs)) if w not in title_words]
-        topics = [section] + sorted(set(body_words), key=body_words.count, reverse=True)[:3]
+        topics = [section] + sorted(set(body_words), key=lambda w: (-body_words.count(w), w))[:3]
         if m["hashtag_topic"]:
             parts.append(
                 "<p>" + esc(" ".join("#" + t.title().replace(" ", "") for t in topics)) + "</p>"
@@ -833,7 +967,15 @@ def legit_news(ctx: Ctx, related: list[str]) -> str:
         year=rng.randint(2010, 2024), site=site
     )
     parts.append(f"<footer>{esc(foot)}</footer>")
-    return doc(f"{art.title} | {site}", lang, "".join(parts))
+    # Syndicated copies (wire partners, portals) point their canonical at the original
+    # publisher: legit pages do it too, so an off-site canonical alone is no farm signal.
+    canonical = None
+    if m["syndicated"]:
+        canonical = (
+            f"https://www.{rng.choice(['apnews.com', 'reuters.com', 'afp.com', 'dpa.com'])}/"
+        )
+        canonical += slugify(art.title)
+    return doc(f"{art.title} | {site}", lang, "".join(parts), canonical)
 
 
 class RelatedIndex:
@@ -846,7 +988,7 @@ class RelatedIndex:
         self.headlines = list(headlines)
         self.index: dict[str, list[int]] = {}
         for i, h in enumerate(self.headlines):
-            for w in set(content_words(h, min_len=4)):
+            for w in sorted(set(content_words(h, min_len=4))):
                 self.index.setdefault(w, []).append(i)
 
     def related(self, art: Article, rng: random.Random, k: int) -> list[str]:
@@ -865,7 +1007,8 @@ class RelatedIndex:
         # Plain news headlines (not evaluation pages) that share a title word: topically related.
         # Rare shared words count more ("Nadal" says more about a story than "daily").
         cand: dict[int, float] = {}
-        for w in set(content_words(art.title, min_len=4)):
+        # sorted: float sums must not depend on set order (PYTHONHASHSEED)
+        for w in sorted(set(content_words(art.title, min_len=4))):
             posting = self.index.get(w, [])
             weight = 1.0 / math.log(2 + len(posting))
             for i in posting[:400]:
@@ -919,7 +1062,11 @@ def generate(
         ctx = Ctx(
             rng, res, art, domain, pick_lang(rng, art), rng.choice(res.words["theme_prefixes"])
         )
-        html = FARM_TEMPLATES[tname](ctx)
+        if art.html and rng.random() < INJECT_SHARE:
+            tname = "inject_farm"
+            html = inject_farm(ctx)
+        else:
+            html = bloat(FARM_TEMPLATES[tname](ctx), rng, res, ctx.lang)
         path = rng.choice(
             [
                 f"/{slugify(art.title)}/",
@@ -940,11 +1087,15 @@ def generate(
             art.lang,
             rng.choice(res.words["theme_prefixes"]),
         )
-        html = legit_news(ctx, index.related(art, rng, rng.randint(3, 6)))
+        related = index.related(art, rng, rng.randint(3, 6))
+        if art.html and rng.random() < INJECT_SHARE:
+            template, html = "inject_legit", inject_legit(ctx, related)
+        else:
+            template, html = "legit_news", bloat(legit_news(ctx, related), rng, res, art.lang)
         url = (
             art.url
             if host_of(art.url)
             else f"https://{art.host or 'example-news.org'}/{slugify(art.title)}"
         )
-        out.append(_record(html, art, "legit_news", 0, url))
+        out.append(_record(html, art, template, 0, url))
     return out

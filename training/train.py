@@ -32,7 +32,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 import farmdetect.features as F
 from training import dataset, synth
-from training.features import featurize
+from training.features import cache_key, featurize
 
 log = logging.getLogger(__name__)
 
@@ -118,8 +118,16 @@ def build_corpus(
         timings["synth_s"] = time.perf_counter() - t
         log.info("generated %d synthetic pages from %d articles", len(syn), len(articles))
     t = time.perf_counter()
-    X_real, m_real = featurize(real)
-    X_syn, _ = featurize(syn) if syn else (np.zeros((0, len(F.FEATURE_NAMES))), [])
+    for _ in range(3):
+        key = cache_key()
+        X_real, m_real = featurize(real)
+        X_syn, _ = featurize(syn) if syn else (np.zeros((0, len(F.FEATURE_NAMES))), [])
+        # Real and synthetic rows must come from one version of the extraction code.
+        if cache_key() == key:
+            break
+        log.warning("feature code changed while extracting; extracting again")
+    else:
+        raise RuntimeError("feature code keeps changing under the run; try again later")
     timings["features_s"] = time.perf_counter() - t
     return Corpus(real, syn, X_real, X_syn, m_real, timings)
 

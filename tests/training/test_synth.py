@@ -165,3 +165,56 @@ def test_every_template_is_documented() -> None:
     for name, fn in {**synth.FARM_TEMPLATES, "legit_news": synth.legit_news}.items():
         assert fn.__doc__ and "Imitates" in fn.__doc__ or name == "legit_news"
         assert f"`{name}`" in readme
+
+
+def test_deterministic_across_processes() -> None:
+    """Same seed, different PYTHONHASHSEED: identical pages (no set-order dependence)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib\n"
+        "from tests.training.test_synth import _articles\n"
+        "from training import synth\n"
+        "pages = synth.generate(_articles(), synth.Resources.load(None), 60, 30, seed=3)\n"
+        "print(hashlib.sha1(''.join(p.html for p in pages).encode()).hexdigest())\n"
+    )
+    root = synth.REPO_ROOT
+    outs = set()
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(root)}
+        res = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=root,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        outs.add(res.stdout.strip())
+    assert len(outs) == 1, outs
+
+
+def test_injection_keeps_the_source_page(res: synth.Resources) -> None:
+    """inject_* pages are the source page plus markers (farm) or related blocks (legit)."""
+    body = "".join(f"<p>{p}</p>" for p in _paragraphs("river flood"))
+    shell = (
+        '<html><head><script src="/app.js"></script></head><body><nav>Menu</nav>'
+        f"<h1>River flood forces evacuation of riverside homes</h1><div>{body}</div>"
+        "<footer>© Local News</footer></body></html>"
+    )
+    base = _articles()[0]
+    art = synth.Article(**{**base.__dict__, "html": shell})
+    farms = synth.generate([art], res, n_farms=80, n_hard=40, seed=5)
+    injected = [p for p in farms if p.template.startswith("inject_")]
+    assert {p.template for p in injected} == {"inject_farm", "inject_legit"}
+    for p in injected:
+        assert '<script src="/app.js"></script>' in p.html and "<nav>Menu</nav>" in p.html
+        assert len(p.html) > len(shell)
+    for p in (p for p in injected if p.template == "inject_farm"):
+        assert re.search(
+            r"#\w+ #\w+|You May|You might|Recommended|More|Trending|Related|"
+            r"Popular|Read Next|Around|Promoted|From the web|Don't|<a href=\"https://",
+            p.html[len(shell) - 20 :] + p.html,
+        )
