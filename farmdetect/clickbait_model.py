@@ -50,7 +50,9 @@ def score_tokens(toks: list[str], weights: dict[str, float], bias: float) -> flo
         return 0.0
     get = weights.get
     z = bias
-    for g in set(ngrams(toks)):
+    # dict.fromkeys: distinct n-grams in first-seen order, so the float sum (and the score) is
+    # the same in every process; a set's order changes with PYTHONHASHSEED.
+    for g in dict.fromkeys(ngrams(toks)):
         z += get(g, 0.0)
     z = max(-30.0, min(30.0, z))
     return 1.0 / (1.0 + math.exp(-z))
