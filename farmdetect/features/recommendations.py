@@ -125,7 +125,7 @@ def _keys(text: str) -> list[str]:
 
 def relatedness(item: str, weights: dict[str, float]) -> float:
     """How much an item title is about the article: topic weight of its words / sqrt(length)."""
-    keys = set(_keys(item))
+    keys = dict.fromkeys(_keys(item))  # distinct, in a fixed order: the float sum is reproducible
     if not keys:
         return 0.0
     score = sum(weights.get(k, 0.0) for k in keys)
@@ -142,7 +142,7 @@ def _topic_weights(page: Page, items: list[str]) -> tuple[dict[str, float], int]
     for item in items:
         if item and item in article:
             tf.subtract(_keys(item))
-    for k in set(_keys(headline(page))):
+    for k in dict.fromkeys(_keys(headline(page))):
         tf[k] += KEY_TF
     weights = {k: min(1.0, c / KEY_TF) for k, c in tf.items() if c > 0}
     return weights, n_article

@@ -62,3 +62,29 @@ def test_family_contract(family, case: str) -> None:
 def test_extract_gives_the_vector_in_registry_order() -> None:
     values, _ = extract(Page.from_str((PAGES / "seed_style_farm.html").read_text("utf-8")))
     assert tuple(values) == FEATURE_NAMES
+
+
+def test_values_do_not_depend_on_the_hash_seed() -> None:
+    """Set iteration order changes with PYTHONHASHSEED; no feature may depend on it."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, pathlib, sys\n"
+        "from farmdetect.features import extract\n"
+        "from farmdetect.page import Page\n"
+        "out = {}\n"
+        "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.html')):\n"
+        "    v, m = extract(Page.from_str(p.read_text('utf-8'), url='https://example.org/a/' + p.stem))\n"
+        "    out[p.name] = [v, [x.to_dict() for x in m]]\n"
+        "print(json.dumps(out))\n"
+    )
+    runs = []
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        proc = subprocess.run([sys.executable, "-c", code, str(PAGES)], capture_output=True,
+                              text=True, env=env, check=True)
+        runs.append(json.loads(proc.stdout))
+    assert runs[0] == runs[1]
