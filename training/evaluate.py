@@ -340,6 +340,13 @@ def main(argv: list[str] | None = None) -> int:
     top = [(n, float(g)) for n, g in imp[:N_TOP_FEATURES]]
     full = reports["full"]
     cal, thr = full["_cal"], float(full["threshold"])  # type: ignore[arg-type]
+    # Out-of-fold page scores of the shipped variant: the honest input of training.host_eval.
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (out_dir.parent / "oof.jsonl").open("w", encoding="utf-8") as fh:
+        for r, score in zip(c.real, cal, strict=True):  # type: ignore[call-overload]
+            fh.write(json.dumps({"id": r.id, "score": round(float(score), 6),
+                                 "label": r.label}) + "\n")
     worst = worst_errors(c, cal, contrib, thr)  # type: ignore[arg-type]
     news_legit = np.array([r.news and r.label == 0 for r in c.real])
     worst_news = worst_errors(c, cal, contrib, thr, mask=news_legit, n=10)  # type: ignore[arg-type]

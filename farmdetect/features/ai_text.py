@@ -4,13 +4,20 @@ A chatbot leftover ("As an AI language model", "I hope this helps") is strong ev
 Stock phrasing ("delve", "in today's fast-paced world", "Zusammenfassend lässt sich sagen") is
 normal in small doses, so it counts only as a rate of many distinct phrases. Phrase lists live in
 ``resources/ai_leftovers.txt`` and ``resources/ai_phrases.txt`` (several languages).
+
+Over the article body alone (``page.article``) the family also measures the shape of generated
+prose: the rate of LLM-favoured words (``resources/llm_vocabulary.txt``), how even the sentence and
+paragraph lengths are (human prose is burstier), and the outline of a mass-produced SEO article
+(dense sub-headings, "**Term:** ..." lead-ins, a "Conclusion" heading, a table of contents). These
+are values for the model only, with no marker: each is common in honest marketing copy too.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
-from farmdetect.features.base import Family, Result, ratio
+from farmdetect.features.base import Family, Result, phrases, ratio
 from farmdetect.features.phrasescan import lowered_text, scanner, vocabulary
 from farmdetect.page import Page, clean
 
@@ -26,6 +33,18 @@ FEATURES: tuple[str, ...] = (
     "ai_text.author_mismatch",
     "ai_text.em_dash_rate",
 )
+# Measured over the article body only (see _article_shape).
+_SHAPE_FEATURES: tuple[str, ...] = (
+    "ai_text.llm_vocab_per_1k",
+    "ai_text.llm_vocab_distinct",
+    "ai_text.sentence_uniformity",
+    "ai_text.paragraph_uniformity",
+    "ai_text.headings_per_1k",
+    "ai_text.bold_leadin_share",
+    "ai_text.conclusion_heading",
+    "ai_text.toc",
+)
+FEATURES = FEATURES + _SHAPE_FEATURES
 
 # ai_text.stock_phrasing fires on at least this many distinct stock phrases at this rate per
 # 1000 words (tests/data/pages/ai_stock_article.html). On 5269 real label-0 pages the median is 0
@@ -45,6 +64,44 @@ MAX_TEXT_CHARS = 100_000
 FAQ_MIN_QUESTIONS = 3
 # Leftover evidence: characters of context on each side of the hit.
 EVIDENCE_CONTEXT = 90
+
+# Article-shape features are measured only on an article of at least this many words (a teaser
+# or a product card has no prose style to measure) and over at most STOCK_MAX_WORDS of it.
+ARTICLE_MIN_WORDS = 150
+# Sentence/paragraph evenness needs this many sentences / paragraphs to mean anything; below, the
+# value is 0.0, the same as "bursty human prose" (the neutral end, so a short page is never
+# pushed towards machine text).
+UNIFORM_MIN_SENTENCES = 8
+UNIFORM_MIN_PARAGRAPHS = 5
+# A paragraph is "of similar length" when within this factor of the median paragraph (generated
+# articles are 3-4 sentence paragraphs; tests/data/pages/ai_mass_article.html).
+PARAGRAPH_BAND = 0.35
+# A headings rate is capped here: a link list of headings with no prose is not an "outline".
+HEADINGS_PER_1K_CAP = 60.0
+
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|\n")
+# "<li><strong>Term:</strong> ..." / "<p><b>Term</b>: ..." (lower-case tags: the modern CMS
+# output that carries generated articles; 2007 upper-case HTML is not this genre).
+_BOLD_LEADIN = re.compile(
+    r"<(?:li|p)(?:\s[^>]{0,200})?>\s*<(strong|b)(?:\s[^>]{0,100})?>([^<]{1,80})</\1>\s*(:)?"
+)
+_ITEM_OPEN = re.compile(r"<(?:li|p)[\s>]")
+_CONCLUSION = re.compile(
+    r"^(?:\d+[.)]?\s*)?(?:in\s+)?(?:conclusions?|final thoughts|closing thoughts|wrapping up|"
+    r"the bottom line|bottom line|summary|key takeaways|fazit|schlussfolgerung|zusammenfassung|"
+    r"schlussgedanken|en résumé|en conclusion|pour conclure|conclusión|conclusiones|"
+    r"en resumen|conclusione|conclusie|conclusão)\b",
+    re.IGNORECASE,
+)
+# Table-of-contents titles, matched as a whole short line of visible text.
+_TOC_KEYS = (
+    "table of contents", "contents", "inhaltsverzeichnis", "inhalt", "sommaire",
+    "table des matières", "índice", "tabla de contenidos", "contenido", "indice", "inhoudsopgave",
+)
+_TOC_LINE = re.compile(
+    r"^(?:" + "|".join(re.escape(k) for k in _TOC_KEYS) + r")\s*[:\[\]()a-z ]{0,14}$",
+    re.IGNORECASE,
+)
 
 _FAQ_HEAD = re.compile(
     r"\b(?:faqs?|frequently asked questions|häufig gestellte fragen|häufige fragen|"
@@ -121,6 +178,91 @@ def _is_site_name(name: str, page: Page) -> bool:
     return bool(site) and len(site) > 3 and (squashed == site or squashed == site + "team")
 
 
+@cache
+def _llm_vocabulary() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """(single words, first word -> second words of two-word entries) of llm_vocabulary."""
+    single: set[str] = set()
+    pairs: dict[str, set[str]] = {}
+    for entry in phrases("llm_vocabulary"):
+        parts = entry.split()
+        if len(parts) == 1:
+            single.add(parts[0])
+        elif len(parts) == 2:
+            pairs.setdefault(parts[0], set()).add(parts[1])
+    return frozenset(single), {k: frozenset(v) for k, v in pairs.items()}
+
+
+def _llm_vocab(tokens: list[str]) -> tuple[int, int]:
+    """(hits, distinct entries hit) of the LLM vocabulary in the tokens."""
+    single, pairs = _llm_vocabulary()
+    hits = [w for w in tokens if w in single]
+    for i, w in enumerate(tokens[:-1]):
+        if w in pairs and tokens[i + 1] in pairs[w]:
+            hits.append(w + " " + tokens[i + 1])
+    return len(hits), len(set(hits))
+
+
+def _uniformity(article: str) -> tuple[float, float]:
+    """(sentence, paragraph) length evenness of the article, 0.0 when too short to tell.
+
+    Sentence evenness is 1 - coefficient of variation of sentence lengths in characters
+    (characters, not words, so unspaced scripts count too), floored at 0; paragraph evenness is
+    the share of paragraphs within PARAGRAPH_BAND of the median paragraph length.
+    """
+    sentences = [len(s) for s in _SENTENCE_END.split(article) if len(s) > 1]
+    if len(sentences) < UNIFORM_MIN_SENTENCES:
+        return 0.0, 0.0
+    mean = sum(sentences) / len(sentences)
+    var = sum((n - mean) ** 2 for n in sentences) / len(sentences)
+    sentence = max(0.0, 1.0 - var**0.5 / mean)
+    paras = sorted(len(p) for p in article.split("\n") if p)
+    if len(paras) < UNIFORM_MIN_PARAGRAPHS:
+        return sentence, 0.0
+    median = paras[len(paras) // 2]
+    near = sum(1 for n in paras if abs(n - median) <= PARAGRAPH_BAND * median)
+    return sentence, near / len(paras)
+
+
+def _bold_leadins(html: str) -> tuple[int, int]:
+    """(list items/paragraphs opening with a bold "Term:" lead-in, all list items/paragraphs)."""
+    leadins = 0
+    for m in _BOLD_LEADIN.finditer(html):
+        if m.group(3) or m.group(2).rstrip().endswith(":"):
+            leadins += 1
+    return leadins, len(_ITEM_OPEN.findall(html))
+
+
+def _has_toc(page: Page, lowered: str) -> bool:
+    """A short visible line titled like a table of contents."""
+    if not any(k in lowered for k in ("content", "inhalt", "sommaire", "matières", "índice",
+                                      "indice", "contenido", "inhoud")):
+        return False
+    return any(len(line) < 40 and _TOC_LINE.match(line) for line in page.lines)
+
+
+def _article_shape(page: Page, lowered: str) -> dict[str, float]:
+    """Vocabulary, evenness and outline of the article body (0.0 each on a short article)."""
+    tokens = page.article_words[:STOCK_MAX_WORDS]
+    out = dict.fromkeys(_SHAPE_FEATURES, 0.0)
+    if len(tokens) < ARTICLE_MIN_WORDS:
+        return out
+    hits, distinct = _llm_vocab(tokens)
+    sentence, paragraph = _uniformity(page.article)
+    heads = [t for level, t in page.headings if level in (2, 3, 4)]
+    leadins, items = _bold_leadins(page.html)
+    out.update({
+        "ai_text.llm_vocab_per_1k": 1000.0 * hits / len(tokens),
+        "ai_text.llm_vocab_distinct": float(distinct),
+        "ai_text.sentence_uniformity": sentence,
+        "ai_text.paragraph_uniformity": paragraph,
+        "ai_text.headings_per_1k": min(HEADINGS_PER_1K_CAP, 1000.0 * len(heads) / len(tokens)),
+        "ai_text.bold_leadin_share": ratio(leadins, items),
+        "ai_text.conclusion_heading": 1.0 if any(_CONCLUSION.match(t) for t in heads) else 0.0,
+        "ai_text.toc": 1.0 if _has_toc(page, lowered) else 0.0,
+    })
+    return out
+
+
 def extract(page: Page) -> Result:
     """Measure machine-text markers on the page."""
     text = page.text[:MAX_TEXT_CHARS]
@@ -177,6 +319,7 @@ def extract(page: Page) -> Result:
         "ai_text.author_mismatch": 1.0 if mismatch else 0.0,
         "ai_text.em_dash_rate": 1000.0 * dashes / max(n_words, STOCK_MIN_WORDS),
     })
+    result.values.update(_article_shape(page, lowered))
 
     if leftover_hits or len(md_lines) >= MARKDOWN_MIN_LINES:
         # lower() keeps offsets except for rare letters (İ); quote the folded text then

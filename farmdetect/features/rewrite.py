@@ -1,9 +1,14 @@
-"""Aggregator-rewrite signs: wire copy, no byline or date, off-site canonical, credit lines.
+"""Aggregator-rewrite signs: wire copy, no byline or date, off-site canonical, credit lines,
+rights held by an agency or another publisher, syndication/open-submission links.
 
 A rewrite mill takes agency copy ("... told AFP", "(Reuters)"), strips the byline and the date,
 sometimes keeps the source's canonical URL, and ends with "Source: ..." or WordPress's "The post
-... appeared first on ...". Legitimate news sites carry wire copy too (with a byline "By AFP"
-and a date), so wire attribution is a graded value here; the combination is for the model.
+... appeared first on ...". A wire-copy portal keeps the agency's rights line ("© 2007 Agence
+France Presse ... may not be published, broadcast, rewritten or redistributed") under its own
+template, offers "Free content/Newsfeeds" or asks readers to "become a reporter"; a rewrite mill
+credits the original outlet again and again ("according to a report by ..."). Legitimate news
+sites carry wire copy too (with a byline "By AFP" and a date), so these are graded values here;
+the combination is for the model.
 """
 
 from __future__ import annotations
@@ -12,7 +17,16 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from farmdetect.features.base import Family, Result, content_words, norm_token, overlap, ratio
+from farmdetect.features.base import (
+    Family,
+    Result,
+    content_words,
+    norm_token,
+    overlap,
+    phrase_regex,
+    ratio,
+    stopwords,
+)
 from farmdetect.page import Page
 from farmdetect.urls import host_of, registrable_domain
 
@@ -28,6 +42,12 @@ FEATURES: tuple[str, ...] = (
     "rewrite.source_line",
     "rewrite.via_line",
     "rewrite.appeared_first",
+    "rewrite.agency_rights",
+    "rewrite.rights_holder_offsite",
+    "rewrite.syndication_phrases",
+    "rewrite.open_submission",
+    "rewrite.outlet_cites_per_1k_words",
+    "rewrite.article_share",
 )
 
 # Attribution contexts an agency name must appear in (case-sensitive): "(AFP)", "told AFP",
