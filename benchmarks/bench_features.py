@@ -38,7 +38,8 @@ def pct(values: list[float], q: float) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    default_data = Path(__file__).resolve().parents[2] / "shared" / "data"
+    ap.add_argument("--data", type=Path, default=default_data)
     ap.add_argument("--limit", type=int, default=None)
     args = ap.parse_args()
     per: dict[str, list[float]] = {"page": [], "total": []}
@@ -61,8 +62,10 @@ def main() -> None:
     print(f"{'stage':<12}{'median':>10}{'p99':>10}{'mean':>10}")
     for name, vals in per.items():
         ms = [v * 1000 for v in vals]
-        print(f"{name:<12}{statistics.median(ms):>10.2f}{pct(ms, 0.99):>10.2f}{statistics.fmean(ms):>10.2f}")
-    print(f"throughput: {n / sum(per['total']):.0f} pages/s, {mb / sum(per['total']):.1f} MB/s (1 core)")
+        med, p99, mean = statistics.median(ms), pct(ms, 0.99), statistics.fmean(ms)
+        print(f"{name:<12}{med:>10.2f}{p99:>10.2f}{mean:>10.2f}")
+    total = sum(per["total"])
+    print(f"throughput: {n / total:.0f} pages/s, {mb / total:.1f} MB/s (1 core)")
 
 
 if __name__ == "__main__":

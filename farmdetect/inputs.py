@@ -15,7 +15,9 @@ MAX_FETCH_BYTES = 25_000_000
 FETCH_TIMEOUT_S = 15.0
 USER_AGENT = "farmdetect/0.1 (+https://example.invalid/farmdetect)"
 # A page "looks like HTML" when it has a few tags; plain text, JSON or CSV do not.
-_TAG = re.compile(rb"<(?:!doctype|html|head|body|div|p|a|span|meta|title|table|br|li|h[1-6])\b", re.I)
+_TAG = re.compile(
+    rb"<(?:!doctype|html|head|body|div|p|a|span|meta|title|table|br|li|h[1-6])\b", re.I
+)
 # Binary data: NUL bytes or many control characters in the first 8 KB.
 _SNIFF_BYTES = 8192
 _MAX_CONTROL_SHARE = 0.05

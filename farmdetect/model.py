@@ -126,7 +126,8 @@ def check_feature_list(card: dict[str, Any]) -> None:
         detail.append("same features in a different order")
     raise ModelError(
         f"model feature list (hash {card.get('feature_hash', feature_hash(names))}) does not match "
-        f"the code (hash {feature_hash()}): {'; '.join(detail)}; retrain with `python -m training.train`"
+        f"the code (hash {feature_hash()}): {'; '.join(detail)}; "
+        "retrain with `python -m training.train`"
     )
 
 

@@ -146,9 +146,9 @@ def fingerprints(page: Page, markers: list[Marker]) -> dict[str, str | None]:
 
 
 def page_from_input(data: str | bytes, url: str | None = None) -> Page:
-    return Page.from_bytes(data, url=url) if isinstance(data, (bytes, bytearray)) else Page.from_str(
-        data, url=url
-    )
+    if isinstance(data, (bytes, bytearray)):
+        return Page.from_bytes(data, url=url)
+    return Page.from_str(data, url=url)
 
 
 def audit(html_or_bytes: str | bytes, url: str | None = None, *, model: Model | None = None,

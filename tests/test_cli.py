@@ -155,4 +155,5 @@ def test_audit_a_url_on_loopback(server: str, model_dir: Path) -> None:
 
 def test_unreachable_and_404_urls(server: str, model_dir: Path) -> None:
     assert_one_line_error(run("audit", f"{server}/missing", model_dir=model_dir), 3, "HTTP 404")
-    assert_one_line_error(run("audit", "http://127.0.0.1:9/", model_dir=model_dir), 3, "unreachable")
+    proc = run("audit", "http://127.0.0.1:9/", model_dir=model_dir)  # port 9: nothing listens
+    assert_one_line_error(proc, 3, "unreachable")

@@ -14,7 +14,8 @@ TEXT = "Größere Äpfel für Müller — café, naïve"
 
 
 def test_meta_charset_is_honoured() -> None:
-    html = f'<html><head><meta charset="iso-8859-1"></head><body><p>{TEXT.replace("—", "-")}</p></body></html>'
+    body = TEXT.replace("—", "-")
+    html = f'<html><head><meta charset="iso-8859-1"></head><body><p>{body}</p></body></html>'
     page = Page.from_bytes(html.encode("iso-8859-1"))
     assert "Größere Äpfel" in page.text
 
@@ -26,7 +27,8 @@ def test_wrong_declared_charset_over_utf8_bytes_is_survived() -> None:
 
 
 def test_missing_charset_cp1252_is_detected() -> None:
-    html = "<html><body><p>" + ("Les élèves étudient à l'école près de la forêt. " * 20) + "</p></body></html>"
+    sentence = "Les élèves étudient à l'école près de la forêt. "
+    html = "<html><body><p>" + sentence * 20 + "</p></body></html>"
     text, enc = decode_html(html.encode("cp1252"))
     assert "élèves étudient" in text, enc
 

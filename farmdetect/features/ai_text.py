@@ -249,13 +249,15 @@ def _article_shape(page: Page, lowered: str) -> dict[str, float]:
     hits, distinct = _llm_vocab(tokens)
     sentence, paragraph = _uniformity(page.article)
     heads = [t for level, t in page.headings if level in (2, 3, 4)]
+    n_words = max(len(page.words), len(tokens))
     leadins, items = _bold_leadins(page.html)
     out.update({
         "ai_text.llm_vocab_per_1k": 1000.0 * hits / len(tokens),
         "ai_text.llm_vocab_distinct": float(distinct),
         "ai_text.sentence_uniformity": sentence,
         "ai_text.paragraph_uniformity": paragraph,
-        "ai_text.headings_per_1k": min(HEADINGS_PER_1K_CAP, 1000.0 * len(heads) / len(tokens)),
+        # over all visible words: the headings are the page's, sidebar widgets included
+        "ai_text.headings_per_1k": min(HEADINGS_PER_1K_CAP, 1000.0 * len(heads) / n_words),
         "ai_text.bold_leadin_share": ratio(leadins, items),
         "ai_text.conclusion_heading": 1.0 if any(_CONCLUSION.match(t) for t in heads) else 0.0,
         "ai_text.toc": 1.0 if _has_toc(page, lowered) else 0.0,

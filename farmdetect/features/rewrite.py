@@ -24,6 +24,7 @@ from farmdetect.features.base import (
     norm_token,
     overlap,
     phrase_regex,
+    phrases,
     ratio,
     stopwords,
 )
@@ -92,6 +93,152 @@ CREDIT_MAX_CHARS = 200
 # A title/h1/slug pair agrees on this share of content words; below it the page's parts
 # disagree (scraped title over another article's body). Missing parts give -1.
 MISSING = -1.0
+
+# A rights line: the copyright sign/word or a reservation of rights (EN, DE, FR, ES, NL, IT).
+_RIGHTS_LINE = re.compile(
+    r"©|\(c\)\s*\d|\bcopyright\b|\ball rights reserved\b|\bmay not be (?:re)?published\b"
+    r"|\balle rechte vorbehalten\b|\btous droits r[ée]serv[ée]s\b|\bderechos reservados\b"
+    r"|\balle rechten voorbehouden\b|\btutti i diritti riservati\b",
+    re.I,
+)
+# Rights lines are short; the agencies' full clause runs to ~250 characters, a paragraph of
+# terms of use is longer and is not one rights line.
+RIGHTS_MAX_CHARS = 400
+# The holder follows the sign and the years: "© 1997-2008 Anatolia.com Inc", "Copyright 2017 by X".
+_HOLDER_AFTER = re.compile(
+    r"(?:©|\(c\)|&copy;|\bcopyright\b)(?:\s*(?:©|\(c\)|\bcopyrights?\b))*[\s:]*"
+    r"(?:\d{4}(?:\s*[-–—/,]\s*\d{2,4})?[\s,]*)?(?:by\s+)?(?P<name>[^|•·\n]{0,80})",
+    re.I,
+)
+# Where a holder's name ends: "All rights reserved", a sentence end, a separator.
+_HOLDER_END = re.compile(
+    r"\ball rights\b|\balle rechte\b|\btous droits\b|\btodos los\b|\.\s|\s[-–—:/]\s|\s\d{4}\b",
+    re.I,
+)
+_NAME_TOKEN = re.compile(r"[^\W\d_]+")
+# Words of a holder's name that say nothing about who it is (legal forms, "all rights ...").
+_GENERIC_HOLDER = frozenset(
+    "inc llc ltd limited co corp corporation company companies group gmbh ag sa plc holdings "
+    "the all rights reserved copyright copyrights com net org www media publishing publications "
+    "news and of by de la le el".split()
+)
+# Title separators before/after a site name ("Story title - Site Name", "Site | Story").
+_TITLE_SPLIT = re.compile(r"\s+[-|–—:/»·]+\s+|\s*\|\s*")
+# A site-name segment of a title is short.
+SITE_NAME_MAX_WORDS = 5
+# "(via The Verge)", "— via TechCrunch": a credit to a named source after a bracket or dash.
+_VIA_OUTLET = re.compile(r"(?:\(|[,;—–]\s*)\s*via\s+(?:the\s+)?[A-Z][\w.&'’-]+")
+# "told The Washington Post", "told Business Insider": a quote given to a named outlet.
+_TOLD_OUTLET = re.compile(
+    r"\b(?:told|speaking to|spoke to|said to)\s+(?:the\s+)?(?:[A-Z][\w.'’&-]*\s+){0,3}"
+    r"(?:News|Times|Post|Journal|Magazine|Insider|Reporter|Wire|Daily|Today|Tribune|Herald|Gazette"
+    r"|Telegraph|Guardian|Independent|Observer|Chronicle)\b"
+)
+
+
+@lru_cache(maxsize=1)
+def _agency_rights() -> tuple[tuple[str, ...], re.Pattern[str]]:
+    """(lower-cased substrings to pre-check, regex) from resources/agency_rights.txt."""
+    text = resources.files("farmdetect.resources").joinpath("agency_rights.txt").read_text("utf-8")
+    plain, agencies = [], []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("agency "):
+            agencies.append(line[len("agency ") :].strip())
+        else:
+            plain.append(line.lower())
+    alt_plain = "|".join(sorted((re.escape(p) for p in plain), key=len, reverse=True))
+    alt_acr = "|".join(sorted((re.escape(a) for a in agencies), key=len, reverse=True))
+    regex = re.compile(
+        r"(?i:(?<!\w)(?:" + alt_plain + r")(?!\w))|(?<![\w-])(?:" + alt_acr + r")(?![\w-])"
+    )
+    return tuple(plain), regex
+
+
+def _holder_tokens(line: str) -> list[str]:
+    """Name tokens of the holder in a rights line ("© 2017 Wall Street Pit" -> wall street pit)."""
+    m = _HOLDER_AFTER.search(line)
+    name = m.group("name") if m else ""
+    end = _HOLDER_END.search(name)
+    if end:
+        name = name[: end.start()]
+    if m and not _NAME_TOKEN.search(name):
+        # "Mattressnap Copyright ©": the holder stands before the sign
+        name = line[: m.start()].rsplit("|", 1)[-1][-60:]
+    return [t.lower() for t in _NAME_TOKEN.findall(name)]
+
+
+def _site_names(page: Page) -> tuple[str, list[str]]:
+    """(registrable-domain label, short title segments that may be the site's name)."""
+    label = (page.domain or "").split(".")[0]
+    label = re.sub(r"[^a-z0-9]", "", label.lower())
+    parts = [p for p in _TITLE_SPLIT.split(page.title) if p]
+    names = []
+    if len(parts) >= 2:
+        for part in (parts[0], parts[-1]):
+            if len(part.split()) <= SITE_NAME_MAX_WORDS:
+                names.append("".join(_NAME_TOKEN.findall(part.lower())))
+    return label, [n for n in names if len(n) >= 3]
+
+
+def _holder_is_site(tokens: list[str], label: str, names: list[str]) -> bool:
+    """True when a holder's name matches the site's domain label or title site name."""
+    keys = [k for k in (label, *names) if len(k) >= 3]
+    squash = "".join(tokens)
+    initials = "".join(t[0] for t in tokens if t not in ("the", "and", "of"))
+    for key in keys:
+        if key in squash or (len(squash) >= 3 and squash in key):
+            return True
+        # "British Broadcasting Corporation" on bbc.co.uk
+        if len(initials) >= 2 and initials == key:
+            return True
+        if any(len(t) >= 4 and t not in _GENERIC_HOLDER and t in key for t in tokens):
+            return True
+    return False
+
+
+def _rights(page: Page, tail: list[str]) -> tuple[list[str], float]:
+    """(rights lines naming a news agency, holder-offsite value) from the page's last lines.
+
+    Offsite is 1.0 when the rights lines name holders and none of them is the site, 0.0 when one
+    is, MISSING when there is no named holder or nothing to compare it with.
+    """
+    lines = [ln for ln in tail if len(ln) <= RIGHTS_MAX_CHARS and _RIGHTS_LINE.search(ln)]
+    if not lines:
+        return [], MISSING
+    label, names = _site_names(page)
+    _, regex = _agency_rights()
+    # an agency's rights line on the agency's own site (reuters.com, upi.com) is not republishing
+    agency = [
+        ln
+        for ln in lines
+        if any(
+            not _holder_is_site([t.lower() for t in _NAME_TOKEN.findall(m.group(0))], label, names)
+            for m in regex.finditer(ln)
+        )
+    ]
+    if not label and not names:
+        return agency, MISSING
+    stop = stopwords()
+    verdicts = []
+    for ln in lines:
+        tokens = _holder_tokens(ln)
+        if not [t for t in tokens if t not in _GENERIC_HOLDER and t not in stop and len(t) >= 2]:
+            continue
+        verdicts.append(_holder_is_site(tokens, label, names))
+    if not verdicts:
+        return agency, MISSING
+    return agency, 0.0 if any(verdicts) else 1.0
+
+
+def _distinct_hits(resource: str, low_text: str) -> list[str]:
+    """Distinct phrases of a resource list found in the text (substring pre-check first)."""
+    if not any(p in low_text for p in phrases(resource)):
+        return []
+    found = (m.group(0).lower() for m in phrase_regex(resource).finditer(low_text))
+    return list(dict.fromkeys(found))
 
 
 @lru_cache(maxsize=1)
@@ -205,6 +352,21 @@ def extract(page: Page) -> Result:
     slug = [w for w in page.slug_words if len(w) >= 3]
     slug_words = content_words(" ".join(slug)) if len(slug) >= 2 else []
 
+    agency_lines, holder_offsite = _rights(page, tail)
+    low_text = page.text.lower()
+    syndication = _distinct_hits("syndication_phrases", low_text)
+    submission = _distinct_hits("open_submission_phrases", low_text)
+    low_article = article.lower()
+    cites = (
+        len(phrase_regex("outlet_citations").findall(low_article))
+        if any(p in low_article for p in phrases("outlet_citations"))
+        else 0
+    )
+    if " via " in article or "(via " in article:
+        cites += len(_VIA_OUTLET.findall(article))
+    if "told " in article or " to " in article:
+        cites += len(_TOLD_OUTLET.findall(article))
+
     values = {
         "rewrite.wire_hits": float(len(wire)),
         "rewrite.wire_per_1k_words": ratio(len(wire) * 1000, n_words),
@@ -217,6 +379,12 @@ def extract(page: Page) -> Result:
         "rewrite.source_line": float(bool(source_lines)),
         "rewrite.via_line": float(bool(via_lines or original)),
         "rewrite.appeared_first": float(bool(appeared)),
+        "rewrite.agency_rights": float(bool(agency_lines)),
+        "rewrite.rights_holder_offsite": holder_offsite,
+        "rewrite.syndication_phrases": float(len(syndication)),
+        "rewrite.open_submission": float(len(submission)),
+        "rewrite.outlet_cites_per_1k_words": ratio(cites * 1000, n_words),
+        "rewrite.article_share": min(1.0, ratio(n_words, len(page.words))),
     }
     result = Result(values)
     if wire:
@@ -235,6 +403,8 @@ def extract(page: Page) -> Result:
         result.fire("rewrite.source_credit", (source_lines + original)[:3])
     if appeared:
         result.fire("rewrite.appeared_first", appeared[:1])
+    if agency_lines:
+        result.fire("rewrite.agency_rights", agency_lines[:2])
     return result
 
 

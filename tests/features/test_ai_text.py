@@ -87,3 +87,49 @@ def test_site_named_author_is_a_value_not_a_marker() -> None:
     page = Page.from_str(html, url="https://freederia.com/some-paper-title")
     assert ai_text.extract(page).values["ai_text.generic_author"] == 0.5
     assert "ai_text.generic_author" not in _markers(page)
+
+
+# Article-shape features: an even, outlined, LLM-worded SEO article against bursty human prose.
+SEO = ("ai_mass_seo_outline.html", "https://rainbarrels.example/guides/rain-barrel-guide/")
+ESSAY = ("human_bursty_essay.html", "https://tomasz.example/2019/03/the-winter-the-pond-froze/")
+
+
+def test_seo_outline_article_shape() -> None:
+    values = ai_text.extract(_page(*SEO)).values
+    assert values["ai_text.llm_vocab_per_1k"] > 40
+    assert values["ai_text.llm_vocab_distinct"] >= 10
+    # the same four sentence lengths over and over: far less varied than human prose
+    assert values["ai_text.sentence_uniformity"] > 0.7
+    assert values["ai_text.paragraph_uniformity"] == 1.0
+    assert values["ai_text.bold_leadin_share"] >= 0.25
+    assert values["ai_text.conclusion_heading"] == 1.0
+    assert values["ai_text.toc"] == 1.0
+    assert values["ai_text.headings_per_1k"] > 5
+
+
+def test_human_essay_is_bursty_and_plain() -> None:
+    page = _page(*ESSAY)
+    values = ai_text.extract(page).values
+    assert values["ai_text.llm_vocab_per_1k"] == 0
+    assert values["ai_text.sentence_uniformity"] < 0.4
+    assert values["ai_text.paragraph_uniformity"] < 0.5
+    for name in ("bold_leadin_share", "conclusion_heading", "toc", "headings_per_1k"):
+        assert values[f"ai_text.{name}"] == 0, name
+    # shape values are for the model only: no marker fires on them
+    assert _markers(page) == {}
+
+
+def test_short_article_shape_is_neutral() -> None:
+    html = (
+        "<html><body><h2>Conclusion</h2><p>Table of contents</p>"
+        "<p>A crucial, robust and comprehensive tapestry. Delve. Delve. Delve.</p></body></html>"
+    )
+    values = ai_text.extract(Page.from_str(html)).values
+    for name in ai_text.FEATURES[-8:]:
+        assert values[name] == 0.0, name
+
+
+def test_two_word_vocabulary_entries() -> None:
+    prose = "The ever-evolving market needs a game changer, they said. " * 30
+    values = ai_text.extract(Page.from_str(f"<html><body><p>{prose}</p></body></html>")).values
+    assert values["ai_text.llm_vocab_distinct"] == 2

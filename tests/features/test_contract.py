@@ -20,7 +20,9 @@ HOSTILE = {
     "very_deep": "<html><body>" + "<div><span>" * 30000 + "x</body></html>",
     "garbage": "<<<>>><a href=>><p<p<p>>\x00\ufffd</a ><title></script>",
     "huge_line": "<p>" + "word " * 200_000 + "</p>",
-    "many_links": "<ul>" + "".join(f'<li><a href="/p{i}">Link number {i} here</a></li>' for i in range(3000)) + "</ul>",
+    "many_links": "<ul>"
+    + "".join(f'<li><a href="/p{i}">Link number {i} here</a></li>' for i in range(3000))
+    + "</ul>",
     "unicode": "<title>Привет мир — 世界 #タグ</title><p>#Привет #мир текст 世界 🙂🙂🙂</p>",
     "only_hashtags": "<p>#a #b #c</p>" * 50,
 }
@@ -77,7 +79,8 @@ def test_values_do_not_depend_on_the_hash_seed() -> None:
         "from farmdetect.page import Page\n"
         "out = {}\n"
         "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.html')):\n"
-        "    v, m = extract(Page.from_str(p.read_text('utf-8'), url='https://example.org/a/' + p.stem))\n"
+        "    page = Page.from_str(p.read_text('utf-8'), url='https://example.org/a/' + p.stem)\n"
+        "    v, m = extract(page)\n"
         "    out[p.name] = [v, [x.to_dict() for x in m]]\n"
         "print(json.dumps(out))\n"
     )

@@ -82,3 +82,61 @@ def test_agency_acronyms_need_attribution_context() -> None:
         "</article></body>"
     )
     assert extract(Page.from_str(html)).values["rewrite.wire_hits"] == 0.0
+
+
+def test_agency_rights_and_syndication_on_wire_portal() -> None:
+    page = load("wire_portal_agency_rights.html", "https://www.worldwirepost.example/news.php?id=17")
+    v = extract(page).values
+    assert v["rewrite.agency_rights"] == 1.0
+    # neither the agency nor "Harbourline Holdings" is World Wire Post
+    assert v["rewrite.rights_holder_offsite"] == 1.0
+    assert v["rewrite.syndication_phrases"] >= 2  # "news brought to you by", "free content", ...
+    assert v["rewrite.open_submission"] == 2.0  # become a news reporter, submit your article
+    assert 0.0 < v["rewrite.article_share"] < 1.0
+    evidence = markers(page)["rewrite.agency_rights"]
+    assert evidence[0].startswith("© 2021 Agence France-Presse. All rights reserved.")
+
+
+def test_rewrite_mill_cites_outlets_under_its_own_rights() -> None:
+    page = load(
+        "rewrite_mill_outlet_cites.html",
+        "https://gadgetbuzzdaily.example/4821-foldable-phone-battery-leak/",
+    )
+    v = extract(page).values
+    # report by, first reported by, told The Handset Journal, (via Screen Tab), as reported by
+    assert v["rewrite.outlet_cites_per_1k_words"] >= 25
+    assert v["rewrite.rights_holder_offsite"] == 0.0  # "Gadget Buzz Daily" is the site itself
+    assert v["rewrite.agency_rights"] == 0.0
+    assert "rewrite.agency_rights" not in markers(page)
+
+
+def test_agency_rights_on_the_agencys_own_site_do_not_count() -> None:
+    html = (
+        "<title>Markets rally | Reuters</title><body><article><p>Shares rose on Monday as "
+        "investors weighed new data on inflation and jobs.</p></article>"
+        "<footer><p>© 2021 Reuters. All rights reserved.</p></footer></body>"
+    )
+    v = extract(Page.from_str(html, url="https://www.reuters.com/markets/rally")).values
+    assert v["rewrite.agency_rights"] == 0.0 and v["rewrite.rights_holder_offsite"] == 0.0
+    # the same story under another site's name and domain keeps Reuters' rights line
+    portal_html = html.replace("| Reuters", "| News Portal")
+    portal = Page.from_str(portal_html, url="https://newsportal.example/markets/rally")
+    assert extract(portal).values["rewrite.agency_rights"] == 1.0
+
+
+def test_rights_features_missing_without_rights_line() -> None:
+    page = Page.from_str("<body><p>Hello world, nothing here.</p></body>", url="https://a.example/")
+    v = extract(page).values
+    assert v["rewrite.rights_holder_offsite"] == -1.0
+    assert v["rewrite.agency_rights"] == 0.0 and v["rewrite.open_submission"] == 0.0
+
+
+def test_legit_news_has_no_new_republishing_signs() -> None:
+    page = load(
+        "recs_related_news.html",
+        "https://www.dailyledger.example/world/2022/07/12/lukashenko-belarus-army-ukraine-war",
+    )
+    v = extract(page).values
+    assert v["rewrite.agency_rights"] == 0.0
+    assert v["rewrite.syndication_phrases"] == 0.0 and v["rewrite.open_submission"] == 0.0
+    assert v["rewrite.outlet_cites_per_1k_words"] == 0.0
