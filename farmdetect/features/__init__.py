@@ -14,6 +14,7 @@ from farmdetect.features import (
     clickbait,
     content,
     doorway,
+    evidence,
     hashtags,
     recommendations,
     rewrite,
@@ -32,8 +33,11 @@ FAMILIES: tuple[Family, ...] = (
     doorway.family,
 )
 
-# Full dotted names (``hashtags.title_overlap``), family by family, in declaration order.
-FEATURE_NAMES: tuple[str, ...] = tuple(n for fam in FAMILIES for n in fam.features)
+# Full dotted names (``hashtags.title_overlap``), family by family, in declaration order, then
+# the derived evidence counts (computed from the families' markers, see evidence.py).
+FEATURE_NAMES: tuple[str, ...] = tuple(n for fam in FAMILIES for n in fam.features) + (
+    evidence.FEATURES
+)
 
 
 def feature_names() -> tuple[str, ...]:
@@ -54,6 +58,7 @@ def extract(page: Page) -> tuple[dict[str, float], list[Marker]]:
         for name in fam.features:
             values[name] = float(result.values[name])
         markers.extend(result.markers)
+    values.update(evidence.extract(markers))
     return values, markers
 
 

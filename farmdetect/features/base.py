@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from farmdetect.page import Page, words
@@ -62,9 +62,9 @@ def finite(x: float) -> float:
     return x if math.isfinite(x) else 0.0
 
 
-@lru_cache(maxsize=None)
+@cache
 def phrases(resource: str) -> tuple[str, ...]:
-    """Lines of ``farmdetect/resources/<resource>.txt``, lower-cased, comments and blanks dropped."""
+    """Lines of ``resources/<resource>.txt``, lower-cased, comments and blanks dropped."""
     text = resources.files("farmdetect.resources").joinpath(f"{resource}.txt").read_text("utf-8")
     out = []
     for line in text.splitlines():
@@ -74,13 +74,11 @@ def phrases(resource: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def phrase_regex(resource: str) -> re.Pattern[str]:
     """One compiled alternation of a phrase list, matched case-insensitively on word bounds."""
     alts = sorted((re.escape(p) for p in phrases(resource)), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:%s)(?!\w)" % "|".join(alts), re.IGNORECASE)
-
-
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)

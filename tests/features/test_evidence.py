@@ -1,0 +1,38 @@
+"""The derived evidence counts, read from the families' markers."""
+
+from __future__ import annotations
+
+from farmdetect.features import FEATURE_NAMES, evidence, extract
+from farmdetect.features.base import Marker
+from farmdetect.page import Page
+from tests.conftest import fixture_page
+
+
+def test_counts_strong_markers_families_and_all() -> None:
+    markers = [
+        Marker("hashtags.title_echo", ("#A #B",)),
+        Marker("hashtags.title_echo", ("Social Tags: #A #B",)),  # same marker twice: one
+        Marker("recs.chumbox", ("taboola",)),  # common on legit sites: not strong
+        Marker("clickbait.footer", ("You won't believe...",)),
+    ]
+    assert evidence.extract(markers) == {
+        "evidence.strong_markers": 2.0,
+        "evidence.marker_families": 3.0,
+        "evidence.any_markers": 3.0,
+    }
+    assert evidence.extract([]) == dict.fromkeys(evidence.FEATURES, 0.0)
+
+
+def test_strong_list_names_real_markers_only() -> None:
+    """Every strong marker is a dotted name of a registered family."""
+    families = {name.split(".", 1)[0] for name in FEATURE_NAMES}
+    for name in evidence.strong_markers():
+        assert name.split(".", 1)[0] in families, name
+
+
+def test_seed_style_page_has_strong_evidence_and_legit_news_none() -> None:
+    farm, _ = extract(Page.from_str(fixture_page("seed_style_farm.html")))
+    legit, _ = extract(Page.from_str(fixture_page("legit_news_related.html")))
+    assert farm["evidence.strong_markers"] >= 3
+    assert legit["evidence.strong_markers"] == 0
+    assert tuple(farm)[-3:] == evidence.FEATURES
