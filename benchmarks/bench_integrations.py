@@ -92,7 +92,9 @@ def bench_spark(warcs: list[Path], model: Path, tmp: Path) -> tuple[float, float
     from farmdetect.integrations.spark import run_job
 
     t = time.perf_counter()
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # loopback only
     spark = (SparkSession.builder.master("local[2]").appName("farmdetect-bench")
+             .config("spark.driver.host", "127.0.0.1")
              .config("spark.ui.enabled", "false").getOrCreate())  # fmt: skip
     try:
         t_job = time.perf_counter()

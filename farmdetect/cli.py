@@ -10,48 +10,21 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from farmdetect import __version__
+from farmdetect.cli_common import one_line_errors
+from farmdetect.cli_scan import scan
 from farmdetect.cli_sources import sources
-from farmdetect.errors import FarmdetectError
 
 EXIT_FARM = 10
-F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_CODES_HELP = (
     "\b\nExit codes: 0 ok, 1 runtime error, 2 usage error, 3 bad input (empty, binary,"
     " not HTML, unreachable URL), 4 model missing or not matching the code"
 )
-
-
-def one_line_errors(fn: F) -> F:
-    """Turn farmdetect errors (and anything unexpected) into one stderr line + exit code."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except FarmdetectError as e:
-            click.echo(f"farmdetect: error: {e}", err=True)
-            sys.exit(e.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
-            raise
-        except KeyboardInterrupt:
-            click.echo("farmdetect: interrupted", err=True)
-            sys.exit(130)
-        except BrokenPipeError:
-            sys.exit(0)
-        except Exception as e:  # a bug: still one line, details under -v
-            logging.getLogger("farmdetect").debug("unexpected error", exc_info=True)
-            click.echo(f"farmdetect: error: {type(e).__name__}: {e}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -124,10 +97,8 @@ def model_info(model_dir: str | None) -> None:
     click.echo(json.dumps(card, indent=1, ensure_ascii=False))
 
 
-main.add_command(sources)
-from farmdetect.cli_scan import scan  # noqa: E402 - cli_scan imports one_line_errors from here
-
 main.add_command(scan)
+main.add_command(sources)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,7 +11,7 @@ from typing import IO, Any
 
 import click
 
-from farmdetect.cli import one_line_errors
+from farmdetect.cli_common import one_line_errors
 
 # The progress line is redrawn at most this often (a redraw per record would cost more than
 # scoring small pages).

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 import sys
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, TypeVar
 
 import click
 
 from farmdetect import sources as src
-from farmdetect.errors import FarmdetectError, InputError
+from farmdetect.cli_common import one_line_errors
+from farmdetect.errors import InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_TOP = 20
@@ -28,25 +27,6 @@ EPILOG = (
     " 3 bad input (bad or truncated scan line, missing field, unknown source, no database)."
     " A bad input leaves the database unchanged."
 )
-
-
-def _one_line_errors(fn: F) -> F:
-    """Errors as one stderr line and the documented exit code (never a traceback)."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except FarmdetectError as e:
-            click.echo(f"farmdetect: error: {e}", err=True)
-            sys.exit(e.exit_code)
-        except sqlite3.Error as e:
-            click.echo(f"farmdetect: error: database: {e}", err=True)
-            sys.exit(1)
-        except BrokenPipeError:
-            sys.exit(0)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _interval(s: dict[str, Any]) -> str:
@@ -141,7 +121,7 @@ def _print_explain(s: dict[str, Any]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="JSON (lines for --top) instead of text.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV export of --top.")
 @click.option("-q", "--quiet", is_flag=True, help="No ingest summary on stderr.")
-@_one_line_errors
+@one_line_errors
 def sources(
     scans: tuple[str, ...],
     db: str,

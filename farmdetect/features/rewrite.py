@@ -139,16 +139,7 @@ _TOLD_OUTLET = re.compile(
 @lru_cache(maxsize=1)
 def _agency_rights() -> tuple[tuple[str, ...], re.Pattern[str]]:
     """(lower-cased substrings to pre-check, regex) from resources/agency_rights.txt."""
-    text = resources.files("farmdetect.resources").joinpath("agency_rights.txt").read_text("utf-8")
-    plain, agencies = [], []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("agency "):
-            agencies.append(line[len("agency ") :].strip())
-        else:
-            plain.append(line.lower())
+    plain, agencies = _phrases_and_agencies("agency_rights")
     alt_plain = "|".join(sorted((re.escape(p) for p in plain), key=len, reverse=True))
     alt_acr = "|".join(sorted((re.escape(a) for a in agencies), key=len, reverse=True))
     regex = re.compile(
@@ -241,10 +232,9 @@ def _distinct_hits(resource: str, low_text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-@lru_cache(maxsize=1)
-def _wire_lists() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(plain phrases, lower-cased; agency names, as written) from resources/wire_phrases.txt."""
-    text = resources.files("farmdetect.resources").joinpath("wire_phrases.txt").read_text("utf-8")
+def _phrases_and_agencies(resource: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(plain phrases, lower-cased; ``agency NAME`` lines, as written) of a resource list."""
+    text = resources.files("farmdetect.resources").joinpath(f"{resource}.txt").read_text("utf-8")
     plain, agencies = [], []
     for line in text.splitlines():
         line = line.strip()
@@ -255,6 +245,12 @@ def _wire_lists() -> tuple[tuple[str, ...], tuple[str, ...]]:
         else:
             plain.append(line.lower())
     return tuple(plain), tuple(agencies)
+
+
+@lru_cache(maxsize=1)
+def _wire_lists() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(plain phrases, lower-cased; agency names, as written) from resources/wire_phrases.txt."""
+    return _phrases_and_agencies("wire_phrases")
 
 
 def _may_have_wire(text: str) -> bool:

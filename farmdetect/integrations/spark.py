@@ -203,11 +203,16 @@ def run_job(
     own = spark is None
     if own:
         launched = "PYSPARK_GATEWAY_PORT" in os.environ  # spark-submit started the JVM
-        if (master or "").startswith("local") or (master is None and not launched):
+        local = (master or "").startswith("local") or (master is None and not launched)
+        if local:
             # Local mode: the Python workers must be this interpreter (the one with farmdetect),
             # not whatever `python3` is first on PATH. On a cluster, spark.pyspark.python rules.
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+            # ... and driver and executors talk over loopback, not the machine's public address.
+            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         builder = SparkSession.builder.appName("farmdetect")
+        if local:
+            builder = builder.config("spark.driver.host", os.environ["SPARK_LOCAL_IP"])
         if master:
             builder = builder.master(master)
         spark = builder.getOrCreate()
