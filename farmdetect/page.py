@@ -304,7 +304,7 @@ class Page:
         for node in body.css(_HEADING_TAGS):
             text = clean(node.text())
             if text:
-                out.append((int(node.tag[1]), text))
+                out.append((int((node.tag or "h6")[1]), text))
         return out
 
     @property

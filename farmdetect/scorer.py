@@ -145,14 +145,14 @@ def fingerprints(page: Page, markers: list[Marker]) -> dict[str, str | None]:
     }
 
 
-def page_from_input(data: str | bytes, url: str | None = None) -> Page:
+def page_from_input(data: str | bytes | bytearray, url: str | None = None) -> Page:
     if isinstance(data, (bytes, bytearray)):
-        return Page.from_bytes(data, url=url)
+        return Page.from_bytes(bytes(data), url=url)
     return Page.from_str(data, url=url)
 
 
-def audit(html_or_bytes: str | bytes, url: str | None = None, *, model: Model | None = None,
-          use_model: bool = True) -> Verdict:
+def audit(html_or_bytes: str | bytes | bytearray, url: str | None = None, *,
+          model: Model | None = None, use_model: bool = True) -> Verdict:
     """Audit one page: the same Verdict that ``farmdetect audit`` prints.
 
     ``model`` defaults to the shipped model; ``use_model=False`` gives features and markers only.

@@ -467,7 +467,11 @@ def read_scan(path: str | Path, stream: IO[bytes] | None = None) -> Iterator[tup
         yield from _read_lines(name, stream)
         return
     try:
-        f = gzip.open(path, "rb") if name.endswith(".gz") else open(path, "rb")  # noqa: SIM115
+        f: IO[bytes] = (
+            gzip.open(path, "rb")  # type: ignore[assignment]
+            if name.endswith(".gz")
+            else open(path, "rb")  # noqa: SIM115
+        )
     except OSError as e:
         raise InputError(f"{name}: cannot open ({e.strerror or e})") from e
     with f:
@@ -533,7 +537,7 @@ def _ingest(
 ) -> IngestStats:
     """Validate and upsert records, then refresh sources, all in one transaction."""
     own = not isinstance(db, sqlite3.Connection)
-    conn = connect(db) if own else db  # type: ignore[arg-type]
+    conn = db if isinstance(db, sqlite3.Connection) else connect(db)
     if conn.in_transaction:
         raise RuntimeError("update_from_records needs a connection outside a transaction")
     now = now or _now()

@@ -269,7 +269,7 @@ def read_jsonl(source: str, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[Recor
     else:
         with open(source, "rb") as f:
             gz = f.read(2) == _GZIP_MAGIC[:2]
-        stream = gzip.open(source, "rb") if gz else open(source, "rb")  # noqa: SIM115
+        stream = gzip.open(source, "rb") if gz else open(source, "rb")  # type: ignore[assignment]  # noqa: SIM115, E501
     lineno = 0
     try:
         while True:

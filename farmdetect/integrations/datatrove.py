@@ -105,7 +105,7 @@ class _Scoring:
         return line
 
 
-class FarmFilter(_Scoring, _filters.BaseFilter):
+class FarmFilter(_Scoring, _filters.BaseFilter):  # type: ignore[name-defined,misc]
     """Drop pages farmdetect judges to be content farms; keep everything else.
 
     Place right after ``WarcReader``, before text extraction (it reads the raw HTML). The drop
@@ -140,7 +140,7 @@ class FarmFilter(_Scoring, _filters.BaseFilter):
         return False, (record["reasons"] or [SCORE_REASON])[0]
 
 
-class FarmAnnotator(_Scoring, _base.PipelineStep):
+class FarmAnnotator(_Scoring, _base.PipelineStep):  # type: ignore[name-defined,misc]
     """Add farmdetect's verdict to ``doc.metadata["farmdetect"]``; drop nothing.
 
     Place right after ``WarcReader``, before text extraction (it reads the raw HTML). The value
