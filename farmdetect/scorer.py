@@ -11,6 +11,7 @@ import numpy as np
 from farmdetect.features import FEATURE_NAMES, Marker, extract
 from farmdetect.model import Model, default_model
 from farmdetect.page import Page
+from farmdetect.urls import host_of
 
 # How many features the audit lists as having pushed the score most.
 TOP_FEATURES = 8
@@ -103,7 +104,9 @@ class Scorer:
             features=values,
             model=self.model.version if self.model is not None else None,
             url=page.url,
-            host=page.host,
+            # A record without a URL (a folder of files) still has a source: its canonical link's
+            # host. Only the record's host uses it; the features keep URL markers neutral.
+            host=page.host or host_of(page.canonical or page.og_url),
             fingerprints=fingerprints(page, markers),
             notes=list(page.notes) + (["page was cut to its first 8 MB"] if page.truncated else []),
         )

@@ -69,3 +69,13 @@ def test_not_a_lightgbm_file(tmp_path: Path) -> None:
     (d / "farmdetect.txt").write_text("this is not a model")
     with pytest.raises(ModelError, match="not a LightGBM text model"):
         load_model(d)
+
+
+def test_record_host_falls_back_to_the_canonical_link(tmp_path: Path) -> None:
+    """A page with no URL (a file in a folder) is attributed to its canonical link's host."""
+    model = load_model(make_model(tmp_path))
+    no_url = audit(fixture_page("legit_news_related.html"), model=model)
+    assert no_url.url is None and no_url.host == "www.dailyledger.example"
+    with_url = audit(fixture_page("legit_news_related.html"), url="https://mirror.example/x",
+                     model=model)
+    assert with_url.host == "mirror.example"
