@@ -16,6 +16,7 @@ from farmdetect.features import (
     doorway,
     evidence,
     hashtags,
+    monetization,
     recommendations,
     rewrite,
 )
@@ -31,6 +32,7 @@ FAMILIES: tuple[Family, ...] = (
     content.family,
     ai_text.family,
     doorway.family,
+    monetization.family,
 )
 
 # Full dotted names (``hashtags.title_overlap``), family by family, in declaration order, then

@@ -34,11 +34,12 @@ FEATURES: tuple[str, ...] = (
     "monetization.title_template_score",
 )
 
-# monetization.affiliate_heavy needs at least this many affiliate links (a Wirecutter-style
-# review has a handful; tests/data/pages/affiliate_listicle.html has 12) ...
+# monetization.affiliate_heavy: at least this many affiliate links
+# (tests/data/pages/affiliate_listicle.html has 12) ...
 HEAVY_MIN_LINKS = 8
-# ... making at least this share of the page's outbound links (legit review and news pages that
-# carry affiliate links bury them among many editorial outbound links).
+# ... making at least this share of the outbound links. Chosen on the 5,269 real legit pages
+# only: 0.5 fired on 0.65% of them, 0.7 on 0.30% (16 pages: Wirecutter/Serious Eats-style
+# "best X" reviews, deal posts); legit news pages with a few affiliate links stay far below.
 HEAVY_MIN_SHARE = 0.7
 # A CTA is a button: a line of at most this many words and characters holding a CTA phrase
 # ("$129 Check Price on Amazon →"); the same phrase inside a sentence is not a button.
@@ -137,10 +138,7 @@ def extract(page: Page) -> Result:
         host = link.host
         if link.internal:
             program = "cloaked" if _CLOAK.match(link.href) else ""
-            if program:
-                # a cloaked /go/ link leaves the site: it counts as outbound too
-                outbound += 1
-                cloaked += 1
+            cloaked += bool(program)
         else:
             outbound += 1
             program = _program_of(host) if host else ""
@@ -154,6 +152,8 @@ def extract(page: Page) -> Result:
             sponsored += 1
             program = program or "sponsored"
         if program:
+            # a cloaked /go/ or sponsored internal redirect leaves the site: it is outbound too
+            outbound += link.internal
             affiliate.append((link, program))
 
     lowered = lowered_text(page.text)
