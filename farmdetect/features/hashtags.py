@@ -109,6 +109,19 @@ def _tags_of(text: str) -> tuple[list[str], int]:
     return out, len(items)
 
 
+def _best_echo(
+    lines: list[tuple[str, list[str]]], titles: list[str]
+) -> tuple[float, float, bool, str]:
+    """(overlap, coverage, in title order, line) of the tag line that echoes a title most."""
+    best = (0.0, 0.0, False, "")
+    for shown, tags in lines:
+        for title in titles:
+            ov, cov, order = _compare(tags, title)
+            if (ov + cov, order) > (best[0] + best[1], best[2]):
+                best = (ov, cov, order, shown)
+    return best
+
+
 def extract(page: Page) -> Result:
     lines = page.lines
     hashtag_lines: list[tuple[str, list[str]]] = []
@@ -164,22 +177,12 @@ def extract(page: Page) -> Result:
         seen.setdefault(key, shown)
     values["hashtags.repeated_lines"] = float(len(repeated))
 
-    best = (0.0, 0.0, False, "")
-    for shown, tags in hashtag_lines:
-        for title in titles:
-            ov, cov, order = _compare(tags, title)
-            if (ov + cov, order) > (best[0] + best[1], best[2]):
-                best = (ov, cov, order, shown)
+    best = _best_echo(hashtag_lines, titles)
     values["hashtags.title_overlap"] = finite(best[0])
     values["hashtags.title_coverage"] = finite(best[1])
     values["hashtags.title_in_order"] = 1.0 if best[2] else 0.0
 
-    tbest = (0.0, 0.0, False, "")
-    for shown, tags in tags_lines:
-        for title in titles:
-            ov, cov, order = _compare(tags, title)
-            if (ov + cov, order) > (tbest[0] + tbest[1], tbest[2]):
-                tbest = (ov, cov, order, shown)
+    tbest = _best_echo(tags_lines, titles)
     values["hashtags.tags_line_title_overlap"] = finite(tbest[0])
 
     echoes = []
