@@ -7,11 +7,13 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
+from pathlib import Path
 from typing import IO, Any
 
 import click
 
 from farmdetect.cli_common import one_line_errors
+from farmdetect.errors import FarmdetectError
 
 # The progress line is redrawn at most this often (a redraw per record would cost more than
 # scoring small pages).
@@ -89,6 +91,10 @@ def scan(inputs: tuple[str, ...], output: str, workers: int | None, threshold: f
     kinds = [input_kind(s) for s in inputs]
     if out_warc and any(k != "warc" for k in kinds):
         raise click.UsageError("--out-warc needs WARC inputs (use --out-jsonl for the others)")
+    for dest in (output, out_warc, out_jsonl):
+        clash = _overwrites_input(dest, inputs)
+        if clash:
+            raise click.UsageError(f"{dest} is also an input ({clash}): it would be emptied")
     keep = keep or "ok"
 
     summary = Summary()
@@ -99,15 +105,33 @@ def scan(inputs: tuple[str, ...], output: str, workers: int | None, threshold: f
         page_timeout=page_timeout or PAGE_TIMEOUT_S, summary=summary,
     )
     with ExitStack() as stack:
-        out = _open_out(stack, output)
-        warc_out = stack.enter_context(open(out_warc, "wb")) if out_warc else None
-        jsonl_out = stack.enter_context(open(out_jsonl, "wb")) if out_jsonl else None
+        try:
+            out = _open_out(stack, output)
+            warc_out = stack.enter_context(open(out_warc, "wb")) if out_warc else None
+            jsonl_out = stack.enter_context(open(out_jsonl, "wb")) if out_jsonl else None
+        except OSError as e:
+            raise FarmdetectError(f"cannot write {e.filename}: {e.strerror or e}") from e
         try:
             _write(results, out, warc_out, out_warc, jsonl_out, keep, progress, summary)
         finally:
             progress.close()
     if not quiet:
         click.echo(f"farmdetect: {summary.line()}", err=True)
+
+
+def _overwrites_input(dest: str | None, inputs: tuple[str, ...]) -> str | None:
+    """The input that writing ``dest`` would destroy (the same file, or a page in a folder)."""
+    if not dest or dest == "-":
+        return None
+    target = Path(dest).resolve()
+    for src in inputs:
+        if src == "-":
+            continue
+        path = Path(src).resolve()
+        in_folder = path.is_dir() and path in target.parents
+        if target == path or (in_folder and target.suffix.lower() in (".html", ".htm")):
+            return src
+    return None
 
 
 def _open_out(stack: ExitStack, output: str) -> IO[str]:

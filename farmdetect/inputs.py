@@ -44,8 +44,9 @@ def read_source(source: str) -> tuple[bytes, str | None, str | None]:
 def fetch(url: str, timeout: float = FETCH_TIMEOUT_S, max_bytes: int = MAX_FETCH_BYTES
           ) -> tuple[bytes, str | None]:
     """GET a URL with a timeout and a size cap; one clear InputError when it fails."""
-    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*"})
     try:
+        req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT,
+                                                   "Accept": "text/html,*/*"})
         with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - http(s) only
             data = resp.read(max_bytes + 1)
             ctype = resp.headers.get("Content-Type")

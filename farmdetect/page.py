@@ -150,6 +150,11 @@ class Page:
         """Build a Page from already-decoded HTML."""
         if not isinstance(html, str):
             raise InputError(f"expected str, got {type(html).__name__}")
+        if url:
+            try:
+                urlsplit(url).port  # noqa: B018 - raises ValueError for a malformed host or port
+            except ValueError as e:
+                raise InputError(f"invalid URL {url!r}: {e}") from e
         truncated = len(html) > MAX_HTML_CHARS
         if truncated:
             html = html[:MAX_HTML_CHARS]

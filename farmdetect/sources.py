@@ -537,6 +537,8 @@ def _ingest(
 ) -> IngestStats:
     """Validate and upsert records, then refresh sources, all in one transaction."""
     own = not isinstance(db, sqlite3.Connection)
+    # A failed first ingest must not leave an empty database behind ("unchanged" = absent).
+    created = own and not Path(str(db)).exists()
     conn = db if isinstance(db, sqlite3.Connection) else connect(db)
     if conn.in_transaction:
         raise RuntimeError("update_from_records needs a connection outside a transaction")
@@ -564,6 +566,9 @@ def _ingest(
         conn.commit()
     except BaseException:
         conn.rollback()
+        if created:
+            conn.close()
+            Path(str(db)).unlink(missing_ok=True)
         raise
     finally:
         if own:

@@ -324,9 +324,17 @@ def _jsonl_record(line: bytes, name: str, lineno: int, max_bytes: int) -> Record
 def read_folder(folder: str, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[Record]:
     """Every .html/.htm file under a folder (recursive, sorted); the id is the file's path."""
     root = Path(folder)
-    files = sorted(p for p in root.rglob("*") if p.suffix.lower() in HTML_SUFFIXES and p.is_file())
+    # Every entry with an HTML suffix is a record; one that is not a readable regular file (a
+    # broken link, a fifo) gets an error line rather than vanishing from the counts.
+    files = sorted(
+        p for p in root.rglob("*") if p.suffix.lower() in HTML_SUFFIXES and not p.is_dir()
+    )
     for p in files:
         r = Record(id=str(p), source=folder, kind="folder")
+        if not p.is_file():
+            r.error = "broken link" if p.is_symlink() and not p.exists() else "not a regular file"
+            yield r
+            continue
         try:
             n = p.stat().st_size
             if n > max_bytes:

@@ -157,3 +157,9 @@ def test_unreachable_and_404_urls(server: str, model_dir: Path) -> None:
     assert_one_line_error(run("audit", f"{server}/missing", model_dir=model_dir), 3, "HTTP 404")
     proc = run("audit", "http://127.0.0.1:9/", model_dir=model_dir)  # port 9: nothing listens
     assert_one_line_error(proc, 3, "unreachable")
+
+
+def test_malformed_urls_are_bad_input(model_dir: Path) -> None:
+    assert_one_line_error(run("audit", str(FARM), "--url", "http://[", model_dir=model_dir), 3,
+                          "invalid URL")
+    assert_one_line_error(run("audit", "http://[::1", model_dir=model_dir), 3, "fetch failed")

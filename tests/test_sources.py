@@ -386,7 +386,7 @@ def test_truncated_gzip_scan(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite"
     with pytest.raises(InputError, match="unreadable|truncated"):
         src.ingest_files(db, [path])
-    assert snapshot(db)["pages"] == []
+    assert not db.exists()  # a failed first ingest leaves no database behind
 
 
 def test_bad_record_through_python_api_rolls_back(population_db: Path) -> None:
@@ -567,3 +567,12 @@ def test_cli_errors(tmp_path: Path, scan_file: Path) -> None:
     assert invoke("--db", str(db), "--top", "3", "--host", "a").exit_code == 2
     assert invoke("--top", "3").exit_code == 2  # --db is required
     assert invoke("--db", str(db), "--top", "0").exit_code == 2
+
+
+def test_failed_first_ingest_leaves_no_database(tmp_path: Path) -> None:
+    db = tmp_path / "new.sqlite"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(rec("e.example", 0, 0.2)) + "\n{not json\n")
+    with pytest.raises(InputError):
+        src.ingest_files(db, [str(bad)])
+    assert not db.exists()
