@@ -87,6 +87,11 @@ def input_kind(source: str) -> str:
         raise InputError(f"{source}: no such file or folder")
     if path.is_dir():
         return "folder"
+    if not path.is_file():
+        # The readers sniff, seek and reopen their input (corrupt-member recovery, byte ranges
+        # for --out-warc), which a pipe or fifo cannot give; say so instead of misreading it.
+        raise InputError(f"{source}: not a regular file (a pipe or fifo); save it to a file, "
+                         "or pipe JSON lines to `farmdetect scan -`")
     name = path.name.lower()
     try:
         head = _head(path)

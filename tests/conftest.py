@@ -32,6 +32,15 @@ def real_data() -> Path:
     return d
 
 
+NETGUARD = Path(__file__).resolve().parent / "netguard"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Child Python processes (CLI runs, pool and Spark workers) load the same network guard."""
+    paths = [str(NETGUARD), os.environ.get("PYTHONPATH", "")]
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
+
+
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests may talk to loopback only; any other address is a test bug."""

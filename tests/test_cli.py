@@ -163,3 +163,11 @@ def test_malformed_urls_are_bad_input(model_dir: Path) -> None:
     assert_one_line_error(run("audit", str(FARM), "--url", "http://[", model_dir=model_dir), 3,
                           "invalid URL")
     assert_one_line_error(run("audit", "http://[::1", model_dir=model_dir), 3, "fetch failed")
+
+
+def test_subprocesses_carry_the_network_guard() -> None:
+    """A CLI subprocess gets the loopback-only guard too (checked without sending anything)."""
+    code = "import socket; print(socket.socket.connect.__name__)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=30)
+    assert proc.stdout.strip() == "_guarded", proc.stderr

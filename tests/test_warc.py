@@ -150,3 +150,14 @@ def test_input_kind(tmp_path: Path) -> None:
         input_kind(str(tmp_path / "fake.warc"))
     with pytest.raises(InputError, match="not a WARC, JSON-lines file or folder"):
         input_kind(str(tmp_path / "x.csv"))
+
+
+def test_a_fifo_input_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+    import os
+
+    from farmdetect.errors import InputError
+
+    fifo = tmp_path / "pages.jsonl"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        input_kind(str(fifo))
