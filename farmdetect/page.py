@@ -45,6 +45,8 @@ _BLOCK_TRIE = (
 )
 _BLOCK_RE = re.compile(rf"<(?=/?(?:{_BLOCK_TRIE})\b)", re.IGNORECASE)
 _INVISIBLE = ["script", "style", "noscript", "template", "svg", "iframe", "object", "head"]
+_SLUG_SPLIT = re.compile(r"[-_+.%\s]+")
+_SLUG_EXT = re.compile(r"\.(s?html?|php|aspx?)$", re.IGNORECASE)
 _WORD = re.compile(r"\w+(?:['’]\w+)?", re.UNICODE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_\-:.]+)", re.I)
@@ -88,6 +90,11 @@ def clean(text: str | None) -> str:
     # str.split() splits on exactly the characters re's \s matches (the marker is one of them),
     # and is several times faster than a regex substitution.
     return " ".join(text.split()) if text else ""
+
+
+def slug_tokens(segment: str) -> list[str]:
+    """Tokens of one URL path segment: file extension dropped, split on - _ + . % and spaces."""
+    return [t for t in _SLUG_SPLIT.split(_SLUG_EXT.sub("", segment)) if t]
 
 
 def words(text: str) -> list[str]:
@@ -272,8 +279,7 @@ class Page:
         parts = [p for p in self.url_path.split("/") if p]
         if not parts:
             return []
-        slug = re.sub(r"\.(s?html?|php|aspx?)$", "", parts[-1], flags=re.I)
-        return [w for w in re.split(r"[-_+.%\s]+", slug.lower()) if w and not w.isdigit()]
+        return [w for w in slug_tokens(parts[-1].lower()) if not w.isdigit()]
 
     # ---------------------------------------------------------------- body views
     @cached_property

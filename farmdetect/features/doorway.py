@@ -15,7 +15,7 @@ import numpy as np
 
 from farmdetect.features.base import Family, Result, content_words, ratio, stopwords
 from farmdetect.features.phrasescan import lowered_text, scanner, vocabulary
-from farmdetect.page import Page, words
+from farmdetect.page import Page, slug_tokens, words
 
 FEATURES: tuple[str, ...] = (
     "doorway.title_kw_body_density",
@@ -58,8 +58,6 @@ KW_MIN_BODY_WORDS = 150
 
 # odd multiplier for mixing word hashes into bigram keys
 _MIX = 1_000_003
-_SLUG_SPLIT = re.compile(r"[-_+.%\s]+")
-_SLUG_EXT = re.compile(r"\.(s?html?|php|aspx?)$", re.IGNORECASE)
 _PLACE_KEY = re.compile(r"\s(?:in|near|around|à|en|in der|bei|em|para)\s_>$|^<_ near me>$")
 _SERVICE_IN_TOWN = re.compile(
     r"^[^\W\d][\w&'’ -]{2,40}?\s+(?:in|near|around|à|en|in der|bei|em)\s+[A-ZÀ-Ý][\w.'’ -]{1,30}$"
@@ -71,9 +69,7 @@ def _slug_tokens(href: str) -> tuple[str, ...]:
     path = href.split("#", 1)[0].split("?", 1)[0]
     if "://" in path:
         path = path.split("://", 1)[1].partition("/")[2]
-    seg = path.rstrip("/").rsplit("/", 1)[-1]
-    seg = _SLUG_EXT.sub("", seg)
-    return tuple(t for t in _SLUG_SPLIT.split(seg) if t)
+    return tuple(slug_tokens(path.rstrip("/").rsplit("/", 1)[-1]))
 
 
 def _is_sibling(own: tuple[str, ...], other: tuple[str, ...]) -> bool:
