@@ -18,6 +18,7 @@ import numpy as np
 
 from farmdetect.errors import ModelError
 from farmdetect.features import FEATURE_NAMES, feature_hash
+from farmdetect.novelty import Novelty
 
 MODEL_BASENAME = "farmdetect"
 # Where the model lives: $FARMDETECT_MODEL_DIR, else the repo's models/ beside the package.
@@ -29,11 +30,13 @@ PREDICT_THREADS = 1
 
 @dataclass
 class Model:
-    """A LightGBM booster with its card: calibration, threshold, feature names, version."""
+    """A LightGBM booster with its card: calibration, threshold, feature names, version, and
+    the legit-tail cut-offs whose count adds to the margin (farmdetect.novelty)."""
 
     booster: Any
     card: dict[str, Any]
     path: Path
+    novelty: Novelty | None = None
 
     @property
     def version(self) -> str:
@@ -48,8 +51,12 @@ class Model:
         return list(self.card["feature_names"])
 
     def raw_scores(self, X: np.ndarray) -> np.ndarray:
-        return np.asarray(self.booster.predict(X, raw_score=True, num_threads=PREDICT_THREADS),
-                          dtype=float)
+        """The margin: LightGBM's raw score plus weight x novelty count."""
+        raw = np.asarray(self.booster.predict(X, raw_score=True, num_threads=PREDICT_THREADS),
+                         dtype=float)
+        if self.novelty is not None:
+            raw = raw + self.novelty.weight * self.novelty.count(X)
+        return raw
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
         """Map raw margins to calibrated probabilities with the card's calibration."""
@@ -66,9 +73,17 @@ class Model:
         return self.calibrate(self.raw_scores(X))
 
     def contributions(self, X: np.ndarray) -> np.ndarray:
-        """Per-feature SHAP-style contributions to the raw margin (last column: bias)."""
-        return np.asarray(self.booster.predict(X, pred_contrib=True, num_threads=PREDICT_THREADS),
-                          dtype=float)
+        """Per-feature contributions to the margin (last column: bias): LightGBM's SHAP values,
+        plus the novelty weight on every feature in the legit tail. They sum to raw_scores."""
+        out = np.asarray(self.booster.predict(X, pred_contrib=True, num_threads=PREDICT_THREADS),
+                         dtype=float)
+        if self.novelty is not None:
+            out[:, :-1] += self.novelty.weight * self.novelty.flags(X)
+        return out
+
+    def unusual(self, values: dict[str, float]) -> list[str]:
+        """The page's measurements that few legitimate pages reach (empty without novelty)."""
+        return self.novelty.unusual(values) if self.novelty is not None else []
 
 
 def model_dir() -> Path:
@@ -107,7 +122,11 @@ def load_model(directory: str | Path | None = None, *, check_features: bool = Tr
         )
     if not math.isfinite(float(card["threshold"])):
         raise ModelError(f"model card {card_path} has a non-finite threshold")
-    return Model(booster=booster, card=card, path=base)
+    try:
+        novelty = Novelty.from_card(card)
+    except (KeyError, TypeError, ValueError) as e:
+        raise ModelError(f"model card {card_path} has a bad novelty section: {e}") from e
+    return Model(booster=booster, card=card, path=base, novelty=novelty)
 
 
 def check_feature_list(card: dict[str, Any]) -> None:

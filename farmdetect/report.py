@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from farmdetect.novelty import QUANTILE
 from farmdetect.scorer import Verdict
 
 WIDTH = 100
@@ -30,6 +31,12 @@ def format_report(v: Verdict, source: str = "") -> str:
                 out.append(f"      … and {len(m.evidence) - 6} more")
     else:
         out.append("markers that fired: none")
+    if v.unusual:
+        out.append("")
+        out.append(f"unusual for a legitimate page ({len(v.unusual)} measurements that at most "
+                   f"{QUANTILE:.0%} of real legit pages reach):")
+        out.extend(textwrap.wrap(", ".join(v.unusual), WIDTH, initial_indent="  ",
+                                 subsequent_indent="  "))
     if v.top_features:
         out.append("")
         out.append("features that pushed the score most (+ towards farm, - towards ok):")

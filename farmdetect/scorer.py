@@ -33,6 +33,8 @@ class Verdict:
     features: dict[str, float]
     model: str | None
     top_features: list[dict[str, float | str]] = field(default_factory=list)
+    # Measurements that few legitimate pages reach (farmdetect.novelty); each adds to the score.
+    unusual: list[str] = field(default_factory=list)
     url: str | None = None
     host: str | None = None
     fingerprints: dict[str, str | None] = field(default_factory=dict)
@@ -60,6 +62,7 @@ class Verdict:
             "threshold": self.threshold,
             "markers": [m.to_dict() for m in self.markers],
             "top_features": self.top_features,
+            "unusual": self.unusual,
             "features": self.features,
             "model": self.model,
             "notes": self.notes,
@@ -120,6 +123,7 @@ class Scorer:
         verdict.score = score
         assert self.threshold is not None
         verdict.label = "farm" if score >= self.threshold else "ok"
+        verdict.unusual = self.model.unusual(values)
         verdict.top_features = [
             {"name": FEATURE_NAMES[i], "value": values[FEATURE_NAMES[i]],
              "contribution": round(float(contrib[i]), 4)}

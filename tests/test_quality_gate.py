@@ -42,6 +42,7 @@ def test_quality_floors(real_data: Path) -> None:
         "roc_auc": m["roc_auc"],
         "pr_auc": m["pr_auc"],
         "recall": nested["recall"],
+        "pooled_recall": rep["nested_pooled"]["recall"],
         "fpr": nested["fpr"],
         "news_fpr": rep["news"]["fpr"],
     }
@@ -49,5 +50,6 @@ def test_quality_floors(real_data: Path) -> None:
     assert got["roc_auc"] >= floors["roc_auc_min"], msg
     assert got["pr_auc"] >= floors["pr_auc_min"], msg
     assert got["recall"] >= floors["recall_min"], msg
+    assert got["pooled_recall"] >= floors["pooled_recall_min"], msg
     assert got["fpr"] <= floors["fpr_max"], msg
     assert got["news_fpr"] <= floors["news_fpr_max"], msg

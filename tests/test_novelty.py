@@ -1,0 +1,124 @@
+"""Legit-tail novelty: cut-off arithmetic, what may count, and how it enters the model's margin."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from farmdetect import novelty
+from farmdetect.errors import ModelError
+from farmdetect.features import FEATURE_NAMES
+from farmdetect.model import load_model
+from farmdetect.novelty import EXCLUDED, NOVELTY_FEATURES, Novelty, cutoffs, spread_weight
+from farmdetect.report import format_report
+from farmdetect.scorer import audit
+from tests.conftest import fixture_page
+from tests.test_model import make_model
+
+COL = FEATURE_NAMES.index(NOVELTY_FEATURES[0])
+
+
+def tail_share(legit_col: np.ndarray, v: float) -> float:
+    """The definition: smoothed share of legit pages at or above v."""
+    return (int((legit_col >= v).sum()) + 1) / (len(legit_col) + 1)
+
+
+def test_cutoff_matches_the_tail_share_definition() -> None:
+    rng = np.random.default_rng(3)
+    legit = np.zeros((257, len(FEATURE_NAMES)))
+    # ties and a long tail, as real count features have
+    legit[:, COL] = np.floor(rng.exponential(2.0, size=257))
+    cut = cutoffs(legit)[FEATURE_NAMES[COL]]
+    tails = Novelty({FEATURE_NAMES[COL]: cut}, 1.0)
+    for v in np.unique(np.r_[legit[:, COL], legit[:, COL] + 0.5, [1e9]]):
+        row = np.zeros((1, len(FEATURE_NAMES)))
+        row[0, COL] = v
+        expected = v != 0 and tail_share(legit[:, COL], v) < novelty.QUANTILE
+        assert bool(tails.count(row)[0]) == expected, v
+
+
+def test_one_to_99_cuts_at_98() -> None:
+    """99 legit values 1..99 at 3%: only v with at most one legit page at or above it counts."""
+    legit = np.zeros((99, len(FEATURE_NAMES)))
+    legit[:, COL] = np.arange(1, 100)
+    assert cutoffs(legit)[FEATURE_NAMES[COL]] == 98.0
+
+
+def test_zero_never_counts_even_above_a_negative_cutoff() -> None:
+    legit = np.full((100, len(FEATURE_NAMES)), -5.0)
+    tails = Novelty(cutoffs(legit), 1.0)
+    assert tails.count(np.zeros((1, len(FEATURE_NAMES))))[0] == 0
+    assert tails.count(np.full((1, len(FEATURE_NAMES)), 1.0))[0] == len(NOVELTY_FEATURES)
+
+
+def test_excluded_features_never_count() -> None:
+    assert EXCLUDED & set(NOVELTY_FEATURES) == set()
+    assert {"content.n_words", "recs.mean_relatedness", "evidence.strong_markers"} <= EXCLUDED
+    tails = Novelty(cutoffs(np.zeros((100, len(FEATURE_NAMES)))), 1.0)
+    huge = {n: 1e6 for n in FEATURE_NAMES}
+    assert set(tails.unusual(huge)) == set(NOVELTY_FEATURES)
+
+
+def test_too_few_legit_pages_is_an_error() -> None:
+    with pytest.raises(ValueError, match="too few"):
+        cutoffs(np.zeros((10, len(FEATURE_NAMES))))
+
+
+def test_unknown_feature_in_cutoffs_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown features"):
+        Novelty({"bogus.feature": 1.0}, 1.0)
+
+
+def test_spread_weight_is_the_ratio_of_standard_deviations() -> None:
+    raw = np.array([-4.0, -2.0, 0.0, 2.0])
+    nov = np.array([0.0, 1.0, 2.0, 3.0])
+    assert spread_weight(raw, nov) == pytest.approx(2.0)
+    assert spread_weight(raw, np.ones(4)) == 0.0
+
+
+def with_novelty(d: Path, cut: dict[str, float], weight: float) -> Path:
+    card = json.loads((d / "farmdetect.json").read_text())
+    card["novelty"] = {"quantile": novelty.QUANTILE, "weight": weight, "cutoffs": cut}
+    (d / "farmdetect.json").write_text(json.dumps(card))
+    return d
+
+
+def test_novelty_adds_weight_per_unusual_measurement(tmp_path: Path) -> None:
+    plain = load_model(make_model(tmp_path / "plain"))
+    cut = {"hashtags.title_overlap": 0.5, "chrome.strong_phrases": 0.0, "rewrite.wire_hits": 1e9}
+    model = load_model(with_novelty(make_model(tmp_path / "nov"), cut, 0.75))
+    html = fixture_page("seed_style_farm.html")
+    v0, v1 = audit(html, model=plain), audit(html, model=model)
+    assert v1.unusual == ["hashtags.title_overlap", "chrome.strong_phrases"]
+    X = np.asarray([[v1.features[n] for n in FEATURE_NAMES]])
+    assert model.raw_scores(X)[0] == pytest.approx(plain.raw_scores(X)[0] + 2 * 0.75)
+    # contributions still sum to the margin, and carry the weight on the flagged features
+    contrib = model.contributions(X)[0]
+    assert contrib.sum() == pytest.approx(model.raw_scores(X)[0])
+    j = FEATURE_NAMES.index("chrome.strong_phrases")
+    assert contrib[j] - plain.contributions(X)[0][j] == pytest.approx(0.75)
+    assert v1.score > v0.score
+    assert v1.to_dict()["unusual"] == v1.unusual
+    assert "unusual for a legitimate page (2 measurements" in format_report(v1)
+    assert v0.unusual == [] and "unusual for a legitimate page" not in format_report(v0)
+
+
+def test_bad_novelty_section_is_a_model_error(tmp_path: Path) -> None:
+    d = with_novelty(make_model(tmp_path), {"bogus.feature": 1.0}, 1.0)
+    with pytest.raises(ModelError, match="bad novelty section"):
+        load_model(d)
+    card = json.loads((d / "farmdetect.json").read_text())
+    card["novelty"] = {"weight": 1.0}
+    (d / "farmdetect.json").write_text(json.dumps(card))
+    with pytest.raises(ModelError, match="bad novelty section"):
+        load_model(d)
+
+
+def test_shipped_card_has_cutoffs_for_every_novelty_feature() -> None:
+    card = json.loads((Path(__file__).parents[1] / "models" / "farmdetect.json").read_text())
+    assert tuple(card["novelty"]["cutoffs"]) == NOVELTY_FEATURES
+    assert card["novelty"]["quantile"] == novelty.QUANTILE
+    assert card["novelty"]["weight"] > 0
