@@ -218,3 +218,12 @@ def test_injection_keeps_the_source_page(res: synth.Resources) -> None:
             r"Popular|Read Next|Around|Promoted|From the web|Don't|<a href=\"https://",
             p.html[len(shell) - 20 :] + p.html,
         )
+
+
+def test_template_farms_usually_carry_a_post_line_but_not_always(pages: list[Record]) -> None:
+    """Dates and bylines must not separate farms from hard negatives (real farms have both)."""
+    farms = [p for p in pages if p.label == 1 and p.template != "inject_farm"]
+    dated = [p for p in farms if "<time " in p.html or '"datePublished"' in p.html]
+    bylined = [p for p in farms if 'author">By ' in p.html]
+    assert 0.5 * len(farms) < len(dated) < len(farms)
+    assert 0.4 * len(farms) < len(bylined) < len(farms)
