@@ -50,10 +50,15 @@ class Model:
     def feature_names(self) -> list[str]:
         return list(self.card["feature_names"])
 
+    def _inputs(self, X: np.ndarray) -> np.ndarray:
+        return self.novelty.with_count(X) if self.novelty is not None else X
+
     def raw_scores(self, X: np.ndarray) -> np.ndarray:
-        """The margin: LightGBM's raw score plus weight x novelty count."""
-        raw = np.asarray(self.booster.predict(X, raw_score=True, num_threads=PREDICT_THREADS),
-                         dtype=float)
+        """The margin: LightGBM's raw score (features + novelty count) plus weight x count."""
+        raw = np.asarray(
+            self.booster.predict(self._inputs(X), raw_score=True, num_threads=PREDICT_THREADS),
+            dtype=float,
+        )
         if self.novelty is not None:
             raw = raw + self.novelty.weight * self.novelty.count(X)
         return raw
@@ -73,12 +78,19 @@ class Model:
         return self.calibrate(self.raw_scores(X))
 
     def contributions(self, X: np.ndarray) -> np.ndarray:
-        """Per-feature contributions to the margin (last column: bias): LightGBM's SHAP values,
-        plus the novelty weight on every feature in the legit tail. They sum to raw_scores."""
-        out = np.asarray(self.booster.predict(X, pred_contrib=True, num_threads=PREDICT_THREADS),
-                         dtype=float)
-        if self.novelty is not None:
-            out[:, :-1] += self.novelty.weight * self.novelty.flags(X)
+        """Per-feature contributions to the margin (n x features+1, last column: bias); they sum
+        to raw_scores. LightGBM's SHAP values, with the novelty count's share split evenly over
+        the features in the legit tail (to the bias when there are none), plus the novelty
+        weight on each of those features."""
+        X = np.atleast_2d(X)
+        out = np.asarray(
+            self.booster.predict(self._inputs(X), pred_contrib=True, num_threads=PREDICT_THREADS),
+            dtype=float,
+        )
+        if self.novelty is None:
+            return out
+        out = self.novelty.fold_count(out, X)
+        out[:, :-1] += self.novelty.weight * self.novelty.flags(X)
         return out
 
     def unusual(self, values: dict[str, float]) -> list[str]:
@@ -115,17 +127,20 @@ def load_model(directory: str | Path | None = None, *, check_features: bool = Tr
         booster = lgb.Booster(model_str=txt.read_text("utf-8"))
     except Exception as e:  # lightgbm raises its own LightGBMError on a bad file
         raise ModelError(f"model file {txt} is not a LightGBM text model: {e}") from e
-    if booster.num_feature() != len(card["feature_names"]):
-        raise ModelError(
-            f"model {txt} has {booster.num_feature()} features but its card lists "
-            f"{len(card['feature_names'])}"
-        )
     if not math.isfinite(float(card["threshold"])):
         raise ModelError(f"model card {card_path} has a non-finite threshold")
     try:
         novelty = Novelty.from_card(card)
     except (KeyError, TypeError, ValueError) as e:
         raise ModelError(f"model card {card_path} has a bad novelty section: {e}") from e
+    # With novelty, LightGBM has one more input: the count, after the features.
+    n_inputs = len(card["feature_names"]) + (1 if novelty is not None else 0)
+    if booster.num_feature() != n_inputs:
+        raise ModelError(
+            f"model {txt} has {booster.num_feature()} inputs but its card implies {n_inputs} "
+            f"({len(card['feature_names'])} features"
+            f"{' + the novelty count' if novelty is not None else ''})"
+        )
     return Model(booster=booster, card=card, path=base, novelty=novelty)
 
 

@@ -8,10 +8,12 @@ trait" (every feature except the EXCLUDED ones below), the training run records 
 which only ``QUANTILE`` of real legitimate pages lie. A page's novelty is how many of its
 measurements are non-zero and beyond that cut-off.
 
-The shipped score adds ``weight x novelty`` to the LightGBM margin before calibration. The weight
-is chosen on legitimate pages only (the ratio of the two terms' spreads over out-of-fold legit
-scores), so both terms count alike in "legit standard deviations"; it is not fitted to farms.
-The cut-offs and weight live in the model card (``novelty``), next to the threshold.
+The count enters the score twice. LightGBM sees it as one more input (``INPUT_NAME``, after the
+extracted features), so the trees can combine it with the markers; and the shipped margin adds
+``weight x novelty`` to LightGBM's raw score before calibration. The weight is chosen on
+legitimate pages only (the ratio of the two terms' spreads over out-of-fold legit scores), so
+both terms count alike in "legit standard deviations"; it is not fitted to farms. The cut-offs
+and weight live in the model card (``novelty``), next to the threshold.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ EXCLUDED: frozenset[str] = frozenset(
 )
 
 NOVELTY_FEATURES: tuple[str, ...] = tuple(n for n in FEATURE_NAMES if n not in EXCLUDED)
+# The name of the count as a LightGBM input (the column after FEATURE_NAMES).
+INPUT_NAME = "novelty.count"
 
 
 def cutoffs(legit: np.ndarray, quantile: float = QUANTILE) -> dict[str, float]:
@@ -99,6 +103,23 @@ class Novelty:
 
     def count(self, X: np.ndarray) -> np.ndarray:
         return self.flags(X).sum(axis=1).astype(float)
+
+    def with_count(self, X: np.ndarray) -> np.ndarray:
+        """The LightGBM input matrix: the features, then the novelty count."""
+        X = np.atleast_2d(X)
+        return np.column_stack([X, self.count(X)])
+
+    def fold_count(self, contrib: np.ndarray, X: np.ndarray) -> np.ndarray:
+        """LightGBM contributions over (features, count, bias) -> over (features, bias): the
+        count's share is split evenly over the page's features in the legit tail, or goes to
+        the bias when there are none. Row sums are unchanged."""
+        flags = self.flags(X)
+        n = flags.sum(axis=1)
+        share = contrib[:, -2]
+        out = np.delete(contrib, -2, axis=1)
+        out[:, :-1] += flags * (share / np.maximum(n, 1))[:, None]
+        out[:, -1] += np.where(n > 0, 0.0, share)
+        return out
 
     def unusual(self, values: Mapping[str, float] | Sequence[float]) -> list[str]:
         """Names of one page's measurements in the legit tail, in FEATURE_NAMES order."""

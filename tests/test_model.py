@@ -16,10 +16,12 @@ from farmdetect.scorer import audit
 from tests.conftest import fixture_page
 
 
-def make_model(directory: Path, names: tuple[str, ...] = FEATURE_NAMES) -> Path:
-    """A tiny real LightGBM model over the code's features (random data, fixed seed)."""
+def make_model(directory: Path, names: tuple[str, ...] = FEATURE_NAMES, extra_inputs: int = 0
+               ) -> Path:
+    """A tiny real LightGBM model over the code's features (random data, fixed seed), with
+    ``extra_inputs`` more input columns (the novelty count)."""
     rng = np.random.default_rng(0)
-    X = rng.random((200, len(names)))
+    X = rng.random((200, len(names) + extra_inputs))
     y = (X[:, 0] + X[:, 1] > 1.0).astype(int)
     booster = lgb.train({"objective": "binary", "verbose": -1, "num_leaves": 4, "seed": 1},
                         lgb.Dataset(X, y), num_boost_round=5)

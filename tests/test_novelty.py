@@ -80,6 +80,7 @@ def test_spread_weight_is_the_ratio_of_standard_deviations() -> None:
 
 
 def with_novelty(d: Path, cut: dict[str, float], weight: float) -> Path:
+    """A card with a novelty section; ``d`` must hold a model with one extra input."""
     card = json.loads((d / "farmdetect.json").read_text())
     card["novelty"] = {"quantile": novelty.QUANTILE, "weight": weight, "cutoffs": cut}
     (d / "farmdetect.json").write_text(json.dumps(card))
@@ -87,27 +88,53 @@ def with_novelty(d: Path, cut: dict[str, float], weight: float) -> Path:
 
 
 def test_novelty_adds_weight_per_unusual_measurement(tmp_path: Path) -> None:
-    plain = load_model(make_model(tmp_path / "plain"))
     cut = {"hashtags.title_overlap": 0.5, "chrome.strong_phrases": 0.0, "rewrite.wire_hits": 1e9}
-    model = load_model(with_novelty(make_model(tmp_path / "nov"), cut, 0.75))
+    d = with_novelty(make_model(tmp_path / "nov", extra_inputs=1), cut, 0.75)
+    model = load_model(d)
+    # the same booster without the novelty section: what LightGBM alone says about (X, count)
+    card = json.loads((d / "farmdetect.json").read_text())
     html = fixture_page("seed_style_farm.html")
-    v0, v1 = audit(html, model=plain), audit(html, model=model)
+    v1 = audit(html, model=model)
     assert v1.unusual == ["hashtags.title_overlap", "chrome.strong_phrases"]
     X = np.asarray([[v1.features[n] for n in FEATURE_NAMES]])
-    assert model.raw_scores(X)[0] == pytest.approx(plain.raw_scores(X)[0] + 2 * 0.75)
-    # contributions still sum to the margin, and carry the weight on the flagged features
+    X_in = np.column_stack([X, [2.0]])  # the count is LightGBM's last input
+    lgb_raw = model.booster.predict(X_in, raw_score=True)[0]
+    assert model.raw_scores(X)[0] == pytest.approx(lgb_raw + 2 * 0.75)
+    # contributions still sum to the margin; the count's share and the weight sit on the
+    # flagged features, nothing on the others
     contrib = model.contributions(X)[0]
+    assert contrib.shape == (len(FEATURE_NAMES) + 1,)
     assert contrib.sum() == pytest.approx(model.raw_scores(X)[0])
-    j = FEATURE_NAMES.index("chrome.strong_phrases")
-    assert contrib[j] - plain.contributions(X)[0][j] == pytest.approx(0.75)
-    assert v1.score > v0.score
+    shap = model.booster.predict(X_in, pred_contrib=True)[0]
+    j, k = FEATURE_NAMES.index("chrome.strong_phrases"), FEATURE_NAMES.index("rewrite.wire_hits")
+    assert contrib[j] == pytest.approx(shap[j] + shap[-2] / 2 + 0.75)
+    assert contrib[k] == pytest.approx(shap[k])
+    assert card["novelty"]["weight"] == 0.75
     assert v1.to_dict()["unusual"] == v1.unusual
     assert "unusual for a legitimate page (2 measurements" in format_report(v1)
+    v0 = audit(html, model=load_model(make_model(tmp_path / "plain")))
     assert v0.unusual == [] and "unusual for a legitimate page" not in format_report(v0)
 
 
+def test_no_unusual_feature_puts_the_count_share_in_the_bias(tmp_path: Path) -> None:
+    d = with_novelty(make_model(tmp_path, extra_inputs=1), {"rewrite.wire_hits": 1e9}, 0.5)
+    model = load_model(d)
+    X = np.zeros((1, len(FEATURE_NAMES)))
+    shap = model.booster.predict(np.column_stack([X, [0.0]]), pred_contrib=True)[0]
+    contrib = model.contributions(X)[0]
+    assert contrib[-1] == pytest.approx(shap[-1] + shap[-2])
+    assert np.allclose(contrib[:-1], shap[:-2])
+    assert contrib.sum() == pytest.approx(model.raw_scores(X)[0])
+
+
+def test_a_novelty_card_needs_the_extra_input(tmp_path: Path) -> None:
+    d = with_novelty(make_model(tmp_path), {"rewrite.wire_hits": 1.0}, 0.5)
+    with pytest.raises(ModelError, match="novelty count"):
+        load_model(d)
+
+
 def test_bad_novelty_section_is_a_model_error(tmp_path: Path) -> None:
-    d = with_novelty(make_model(tmp_path), {"bogus.feature": 1.0}, 1.0)
+    d = with_novelty(make_model(tmp_path, extra_inputs=1), {"bogus.feature": 1.0}, 1.0)
     with pytest.raises(ModelError, match="bad novelty section"):
         load_model(d)
     card = json.loads((d / "farmdetect.json").read_text())

@@ -23,8 +23,11 @@ from pathlib import Path
 import numpy as np
 
 import farmdetect.features as F
+from farmdetect import novelty
+from farmdetect.novelty import Novelty
 from training import dataset
 from training.train import (
+    INPUT_NAMES,
     N_SPLITS,
     SEED,
     VARIANTS,
@@ -352,11 +355,14 @@ def main(argv: list[str] | None = None) -> int:
         }
     # Importance from a model trained on everything (the shipped model's settings).
     recs_all = c.real + c.synth
+    tails = Novelty(novelty.cutoffs(c.X_real[c.y_real == 0]), 1.0)
     booster = fit(
-        np.vstack([c.X_real, c.X_synth]), np.array([r.label for r in recs_all]), weights(recs_all)
+        tails.with_count(np.vstack([c.X_real, c.X_synth])),
+        np.array([r.label for r in recs_all]),
+        weights(recs_all),
     )
     imp = sorted(
-        zip(F.FEATURE_NAMES, booster.feature_importance("gain").tolist(), strict=True),
+        zip(INPUT_NAMES, booster.feature_importance("gain").tolist(), strict=True),
         key=lambda x: -x[1],
     )
     top = [(n, float(g)) for n, g in imp[:N_TOP_FEATURES]]

@@ -144,10 +144,14 @@ def weights(records: list[dataset.Record]) -> np.ndarray:
     )
 
 
+INPUT_NAMES: tuple[str, ...] = F.FEATURE_NAMES + (novelty.INPUT_NAME,)
+
+
 def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, rounds: int = NUM_BOOST_ROUND) -> lgb.Booster:
-    """One LightGBM model with the shipped settings."""
+    """One LightGBM model with the shipped settings; X holds the features then the novelty
+    count (Novelty.with_count)."""
     ds = lgb.Dataset(
-        X, label=y, weight=w, feature_name=[_safe(n) for n in F.FEATURE_NAMES], free_raw_data=True
+        X, label=y, weight=w, feature_name=[_safe(n) for n in INPUT_NAMES], free_raw_data=True
     )
     return lgb.train(dict(PARAMS), ds, num_boost_round=rounds)
 
@@ -207,12 +211,15 @@ def oof_scores(
         # The leak guard: no synthetic training page may come from a test-fold article.
         if any(c.synth[i].group in test_groups for i in syn_idx):
             raise AssertionError("synthetic page from a test-fold article in training")
-        booster = fit(X, y, w)
-        raw[test] = booster.predict(c.X_real[test], raw_score=True)
         tails = Novelty(novelty.cutoffs(c.X_real[mask & (c.y_real == 0)]), 1.0)
-        nov[test] = tails.count(c.X_real[test])
+        booster = fit(tails.with_count(X), y, w)
+        X_test = tails.with_count(c.X_real[test])
+        raw[test] = booster.predict(X_test, raw_score=True)
+        nov[test] = X_test[:, -1]
         if contrib is not None:
-            contrib[test] = booster.predict(c.X_real[test], pred_contrib=True)
+            contrib[test] = tails.fold_count(
+                booster.predict(X_test, pred_contrib=True), c.X_real[test]
+            )
         if flags is not None:
             flags[test] = tails.flags(c.X_real[test])
         fold_of[test] = k
@@ -433,7 +440,8 @@ def main(argv: list[str] | None = None) -> int:
     a, b = rep["calibration"]["a"], rep["calibration"]["b"]  # type: ignore[index]
     t = time.perf_counter()
     recs = c.real + c.synth
-    X = np.vstack([c.X_real, c.X_synth])
+    cut = novelty.cutoffs(c.X_real[c.y_real == 0])
+    X = Novelty(cut, 1.0).with_count(np.vstack([c.X_real, c.X_synth]))
     y = np.array([r.label for r in recs], dtype=np.int32)
     booster = fit(X, y, weights(recs))
     fit_s = time.perf_counter() - t
@@ -441,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     booster.save_model(str(out / "farmdetect.txt"))
     imp = booster.feature_importance("gain")
-    top = sorted(zip(F.FEATURE_NAMES, imp.tolist(), strict=True), key=lambda x: -x[1])[:15]
+    top = sorted(zip(INPUT_NAMES, imp.tolist(), strict=True), key=lambda x: -x[1])[:15]
     card = {
         "model_version": MODEL_VERSION,
         "feature_names": list(F.FEATURE_NAMES),
@@ -451,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
         "novelty": {
             "quantile": novelty.QUANTILE,
             "weight": rep["novelty_weight"],
-            "cutoffs": novelty.cutoffs(c.X_real[c.y_real == 0]),
+            "cutoffs": cut,
         },
         "training_data": training_counts(c),
         "metrics": {
