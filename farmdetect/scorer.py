@@ -42,7 +42,9 @@ class Verdict:
 
     @property
     def reasons(self) -> list[str]:
-        """Marker names ranked by how much their family pushed the score (top 3)."""
+        """Why, in at most 3 names: the markers, ranked by how much their family pushed the
+        score; then, when fewer than 3 markers fired, the unusual measurements (see
+        farmdetect.novelty) that pushed it most."""
         push: dict[str, float] = {}
         for item in self.top_features:
             fam = str(item["name"]).split(".", 1)[0]
@@ -51,6 +53,9 @@ class Verdict:
             self.markers, key=lambda m: (-push.get(m.name.split(".", 1)[0], 0.0), m.name)
         )
         names = list(dict.fromkeys(m.name for m in ranked))
+        if len(names) < TOP_REASONS and self.unusual:
+            contrib = {str(f["name"]): float(f["contribution"]) for f in self.top_features}
+            names += sorted(self.unusual, key=lambda n: (-contrib.get(n, 0.0), n))
         return names[:TOP_REASONS]
 
     def to_dict(self) -> dict[str, Any]:

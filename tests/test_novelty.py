@@ -149,3 +149,20 @@ def test_shipped_card_has_cutoffs_for_every_novelty_feature() -> None:
     assert tuple(card["novelty"]["cutoffs"]) == NOVELTY_FEATURES
     assert card["novelty"]["quantile"] == novelty.QUANTILE
     assert card["novelty"]["weight"] > 0
+
+
+def test_reasons_fill_up_with_unusual_measurements() -> None:
+    from farmdetect.features.base import Marker
+    from farmdetect.scorer import Verdict
+
+    top = [{"name": "monetization.cloaked_links", "value": 5.0, "contribution": 0.9},
+           {"name": "ai_text.stock_per_1k", "value": 4.0, "contribution": 1.4},
+           {"name": "content.n_lines", "value": 9.0, "contribution": 0.3}]
+    v = Verdict(score=0.5, label="farm", threshold=0.1, markers=[], features={}, model="t",
+                top_features=top, unusual=["monetization.cloaked_links", "ai_text.stock_per_1k",
+                                           "doorway.near_me_hits", "chrome.ad_slots"])
+    assert v.reasons == ["ai_text.stock_per_1k", "monetization.cloaked_links",
+                         "chrome.ad_slots"]
+    v.markers = [Marker("rewrite.appeared_first", ["The post X appeared first on Y."])]
+    assert v.reasons == ["rewrite.appeared_first", "ai_text.stock_per_1k",
+                         "monetization.cloaked_links"]
