@@ -171,3 +171,15 @@ def test_subprocesses_carry_the_network_guard() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=30)
     assert proc.stdout.strip() == "_guarded", proc.stderr
+
+
+def test_model_info_summarises_the_long_lists() -> None:
+    """The shipped card, with its feature list and novelty cut-offs counted, not listed."""
+    proc = run("model-info")
+    assert proc.returncode == 0, proc.stderr
+    card = json.loads(proc.stdout)
+    assert card["feature_names"].endswith(" features")
+    from farmdetect.novelty import NOVELTY_FEATURES
+
+    assert card["novelty"]["cutoffs"].startswith(f"{len(NOVELTY_FEATURES)} features")
+    assert 0 < card["threshold"] < 1
