@@ -748,6 +748,76 @@ def wire_mill(ctx: Ctx) -> str:
     )
 
 
+def pr_mill(ctx: Ctx) -> str:
+    """Imitates press-release mills (the 'wire/press-release copy sites' of the labelled older
+    sets; today's newswire-reprint portals): a release pasted as news, with the distributor's
+    dateline credit ('LONDON, March 3, 2024 /PRNewswire/ --'), the company boilerplate
+    ('About Acme'), a media-contact block, 'SOURCE Acme' and '###', 'View original content',
+    and a 'Latest Press Releases' list of unrelated releases."""
+    rng, res, art = ctx.rng, ctx.res, ctx.art
+    pr = res.words["press_release"]
+    m = _markers(
+        ctx,
+        {
+            "dateline": 0.7,
+            "about": 0.7,
+            "contact": 0.65,
+            "source": 0.5,
+            "hashes": 0.3,
+            "original": 0.4,
+            "latest": 0.6,
+            "ads": 0.4,
+            "chrome": 0.3,
+        },
+    )
+    company = f"{rng.choice(pr['names'])} {rng.choice(pr['suffixes'])}"
+    paras = list(art.paragraphs)
+    if m["dateline"]:
+        month = rng.choice(["January", "March", "June", "September", "November"])
+        paras[0] = (
+            f"{rng.choice(pr['cities'])}, {month} {rng.randint(1, 28)}, 20{rng.randint(8, 25):02d} "
+            f"/{rng.choice(pr['distributors'])}/ -- {paras[0]}"
+        )
+    if m["about"]:
+        paras.append(f"About {company}")
+        claim = rng.choice(pr["claims"])
+        paras.append(
+            f"{company} is {'an' if claim[0] in 'aeiou' else 'a'} {claim} provider of "
+            f"{rng.choice(pr['offers'])}. For more information, visit "
+            f"www.{slugify(company, 2).replace('-', '')}.com."
+        )
+    if m["contact"]:
+        person = rng.choice(res.words["legit"]["names"])
+        paras.append(
+            f"Media Contact: {person}, {company}, press@{slugify(company, 2).replace('-', '')}.com"
+        )
+    if m["source"]:
+        paras.append(f"SOURCE {company}")
+    if m["hashes"]:
+        paras.append("###")
+    if m["original"]:
+        paras.append(
+            "View original content: https://www."
+            f"{rng.choice(['prnewswire', 'globenewswire', 'businesswire'])}.com/news-releases/"
+            f"{slugify(art.title)}-{rng.randint(100000, 999999)}.html"
+        )
+    parts = [
+        f'<div class="{ctx.prefix}section">{esc(rng.choice(pr["sections"]))}</div>',
+        f"<h1>{esc(art.title)}</h1>",
+        f'<div class="{cls(rng, ctx.prefix, "release")}">'
+        f"{paras_html(paras, rng, res, 0.4 if m['ads'] else 0)}</div>",
+    ]
+    if m["latest"]:
+        titles = unrelated_titles(rng, res, art.title, rng.randint(4, 8))
+        heading = rng.choice(["Latest Press Releases", "More Press Releases", "Recent Releases"])
+        parts.append(
+            recs_block(rng, res, titles, heading, "en", ctx.prefix, ctx.domain, False)
+        )
+    if m["chrome"]:
+        parts = [f"<div>{esc(c)}</div>" for c in chrome(rng, res, ctx.lang, 2)] + parts
+    return doc(art.title, ctx.lang, "".join(parts))
+
+
 # ---------------------------------------------------------------------------- page shells
 _BODY_OPEN = re.compile(r"<body\b[^>]*>", re.I)
 _H1_CLOSE = re.compile(r"</h1\s*>", re.I)
@@ -792,7 +862,6 @@ def bloat(html: str, rng: random.Random, res: Resources, lang: str) -> str:
     return _insert(html, _BODY_CLOSE, foot, after=False, last=True)
 
 
-_H1_CLOSE = re.compile(r"</h1\s*>", re.I)
 # Real farms are published through a CMS like everyone else: of the 17 real labelled farm pages
 # 13 carry a machine-readable date and 14 a byline (often "admin" or a persona). Templates
 # without them taught the first models "no date = farm", the opposite of the real pages.
@@ -896,6 +965,7 @@ FARM_TEMPLATES: dict[str, Callable[[Ctx], str]] = {
     "city_doorway": city_doorway,
     "scraper_feed": scraper_feed,
     "wire_mill": wire_mill,
+    "pr_mill": pr_mill,
 }
 # Doorways need no article, and real ones are a small share of farms: keep them a minority.
 FARM_WEIGHTS = {
@@ -906,6 +976,7 @@ FARM_WEIGHTS = {
     "city_doorway": 1,
     "scraper_feed": 2,
     "wire_mill": 2,
+    "pr_mill": 1,
 }
 
 

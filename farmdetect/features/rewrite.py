@@ -6,7 +6,8 @@ sometimes keeps the source's canonical URL, and ends with "Source: ..." or WordP
 ... appeared first on ...". A wire-copy portal keeps the agency's rights line ("© 2007 Agence
 France Presse ... may not be published, broadcast, rewritten or redistributed") under its own
 template, offers "Free content/Newsfeeds" or asks readers to "become a reporter"; a rewrite mill
-credits the original outlet again and again ("according to a report by ..."). Legitimate news
+credits the original outlet again and again ("according to a report by ..."); a press-release
+mill pastes releases with their distributor credit, contact block and "###". Legitimate news
 sites carry wire copy too (with a byline "By AFP" and a date), so these are graded values here;
 the combination is for the model.
 """
@@ -49,6 +50,7 @@ FEATURES: tuple[str, ...] = (
     "rewrite.open_submission",
     "rewrite.outlet_cites_per_1k_words",
     "rewrite.article_share",
+    "rewrite.press_release",
 )
 
 # Attribution contexts an agency name must appear in (case-sensitive): "(AFP)", "told AFP",
@@ -77,6 +79,8 @@ _TIME_ELEMENT = re.compile(r"<time\b[^>]*\bdatetime\s*=", re.I)
 # Credit lines of syndication/scraping: "Source: Reuters", "Sources: BBC, CNN", "via TechCrunch",
 # "Originally published at/on ...", "This article first appeared on ...".
 _SOURCE_LINE = re.compile(r"^(?:sources?|quelle[n]?|fuente[s]?|source\s+link)\s*:\s*\S", re.I)
+# PR Newswire's closing credit line: "SOURCE Acme Corporation" (case-sensitive, short).
+_RELEASE_SOURCE = re.compile(r"^SOURCE\s+[A-Z][\w&.,'’ -]{1,60}$")
 _VIA_LINE = re.compile(r"^\(?(?:via|h/t|hat tip)\s*:?\s+\S.{0,80}$", re.I)
 _ORIGINAL_LINE = re.compile(
     r"\b(?:originally (?:published|appeared|posted)|(?:first|originally) appeared (?:on|in|at)|"
@@ -352,6 +356,9 @@ def extract(page: Page) -> Result:
     low_text = page.text.lower()
     syndication = _distinct_hits("syndication_phrases", low_text)
     submission = _distinct_hits("open_submission_phrases", low_text)
+    release = _distinct_hits("press_release_phrases", low_text)
+    # the release's own end lines: "SOURCE Acme Corp" (PR Newswire) and "###"
+    release_lines = sum(1 for ln in tail if ln == "###" or _RELEASE_SOURCE.match(ln))
     low_article = article.lower()
     cites = (
         len(phrase_regex("outlet_citations").findall(low_article))
@@ -381,6 +388,7 @@ def extract(page: Page) -> Result:
         "rewrite.open_submission": float(len(submission)),
         "rewrite.outlet_cites_per_1k_words": ratio(cites * 1000, n_words),
         "rewrite.article_share": min(1.0, ratio(n_words, len(page.words))),
+        "rewrite.press_release": float(len(release) + min(release_lines, 2)),
     }
     result = Result(values)
     if wire:
