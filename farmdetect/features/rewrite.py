@@ -311,10 +311,22 @@ def _has_date(page: Page) -> bool:
 
 
 def _offsite(url: str, domain: str | None) -> bool:
-    """True when an absolute URL's registrable domain differs from the page's."""
+    """True when an absolute URL points to another site than the page's registrable domain.
+
+    Not another site: a broken host (no dot, or URL-encoded junk such as
+    "blog.example.fr%2farticles%2f..."), and the same brand under another suffix
+    (thomann.de -> thomann.co.uk, businessinsider.com -> businessinsider.de): a publisher's
+    country sites, 8 of the 28 real legit pages with an off-site canonical, no farm."""
     host = host_of(url) if url.startswith(("http://", "https://", "//")) else None
-    # a host without a dot is a broken canonical ("http://packing-list-trip"), not another site
-    return bool(host and "." in host and domain and registrable_domain(host) != domain)
+    if not host or "." not in host or "%" in host or not domain:
+        return False
+    other = registrable_domain(host)
+    return bool(other and other != domain and _brand(other) != _brand(domain))
+
+
+def _brand(domain: str) -> str:
+    """The registrable domain's own label: 'thomann' of thomann.co.uk."""
+    return domain.split(".", 1)[0]
 
 
 def _agree(a: list[str], b: list[str]) -> float:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from farmdetect.features import FAMILIES
 from farmdetect.features.rewrite import FEATURES, extract, family
 from farmdetect.page import Page
@@ -140,3 +142,23 @@ def test_legit_news_has_no_new_republishing_signs() -> None:
     assert v["rewrite.agency_rights"] == 0.0
     assert v["rewrite.syndication_phrases"] == 0.0 and v["rewrite.open_submission"] == 0.0
     assert v["rewrite.outlet_cites_per_1k_words"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("page_url", "canonical", "offsite"),
+    [
+        ("https://www.shop.example.de/p/1", "https://www.shop.example.co.uk/p/1", False),
+        ("https://www.thomann.de/de/x.htm", "https://www.thomann.co.uk/x.htm", False),
+        ("https://blog.gomez.fr/a", "https://blog.gomez.fr%2farticles%2f2025-12-15", False),
+        ("https://news.example.com/a", "https://packing-list-trip", False),
+        ("https://dailydeals.example/a", "https://www.original-coffee.example/a", True),
+        ("https://www.msn.com/en-us/news/a", "https://www.cnn.com/2020/a", True),
+    ],
+)
+def test_offsite_canonical_ignores_country_sites_and_broken_hosts(
+    page_url: str, canonical: str, offsite: bool
+) -> None:
+    html = (f'<html><head><title>A title here</title><link rel="canonical" href="{canonical}">'
+            "</head><body><h1>A title here</h1><p>Some words of text.</p></body></html>")
+    page = Page.from_str(html, url=page_url)
+    assert extract(page).values["rewrite.canonical_offsite"] == float(offsite)
