@@ -94,9 +94,9 @@ def model_info(model_dir: str | None) -> None:
     model = load_model(model_dir)
     card = dict(model.card)
     card["feature_names"] = f"{len(model.feature_names)} features"
-    if isinstance(card.get("novelty"), dict) and "cutoffs" in card["novelty"]:
+    if model.novelty is not None:
         card["novelty"] = dict(card["novelty"])
-        card["novelty"]["cutoffs"] = f"{len(card['novelty']['cutoffs'])} features (see the card)"
+        card["novelty"]["cutoffs"] = f"{len(model.novelty.names)} features (see the card)"
     click.echo(json.dumps(card, indent=1, ensure_ascii=False))
 
 

@@ -50,18 +50,15 @@ class Model:
     def feature_names(self) -> list[str]:
         return list(self.card["feature_names"])
 
-    def _inputs(self, X: np.ndarray) -> np.ndarray:
-        return self.novelty.with_count(X) if self.novelty is not None else X
-
     def raw_scores(self, X: np.ndarray) -> np.ndarray:
         """The margin: LightGBM's raw score (features + novelty count) plus weight x count."""
-        raw = np.asarray(
-            self.booster.predict(self._inputs(X), raw_score=True, num_threads=PREDICT_THREADS),
-            dtype=float,
-        )
-        if self.novelty is not None:
-            raw = raw + self.novelty.weight * self.novelty.count(X)
-        return raw
+        if self.novelty is None:
+            return self._predict(X, raw_score=True)
+        X_in = self.novelty.with_count(X)
+        return self._predict(X_in, raw_score=True) + self.novelty.weight * X_in[:, -1]
+
+    def _predict(self, X: np.ndarray, **kw: bool) -> np.ndarray:
+        return np.asarray(self.booster.predict(X, num_threads=PREDICT_THREADS, **kw), dtype=float)
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
         """Map raw margins to calibrated probabilities with the card's calibration."""
@@ -82,15 +79,11 @@ class Model:
         to raw_scores. LightGBM's SHAP values, with the novelty count's share split evenly over
         the features in the legit tail (to the bias when there are none), plus the novelty
         weight on each of those features."""
-        X = np.atleast_2d(X)
-        out = np.asarray(
-            self.booster.predict(self._inputs(X), pred_contrib=True, num_threads=PREDICT_THREADS),
-            dtype=float,
-        )
         if self.novelty is None:
-            return out
-        out = self.novelty.fold_count(out, X)
-        out[:, :-1] += self.novelty.weight * self.novelty.flags(X)
+            return self._predict(X, pred_contrib=True)
+        X_in, flags = self.novelty.with_flags(X)
+        out = self.novelty.fold_count(self._predict(X_in, pred_contrib=True), flags)
+        out[:, :-1] += self.novelty.weight * flags
         return out
 
     def unusual(self, values: dict[str, float]) -> list[str]:

@@ -106,14 +106,19 @@ class Novelty:
 
     def with_count(self, X: np.ndarray) -> np.ndarray:
         """The LightGBM input matrix: the features, then the novelty count."""
-        X = np.atleast_2d(X)
-        return np.column_stack([X, self.count(X)])
+        return self.with_flags(X)[0]
 
-    def fold_count(self, contrib: np.ndarray, X: np.ndarray) -> np.ndarray:
-        """LightGBM contributions over (features, count, bias) -> over (features, bias): the
-        count's share is split evenly over the page's features in the legit tail, or goes to
-        the bias when there are none. Row sums are unchanged."""
+    def with_flags(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the LightGBM input matrix, the flags its count column was made from)."""
+        X = np.atleast_2d(X)
         flags = self.flags(X)
+        return np.column_stack([X, flags.sum(axis=1)]), flags
+
+    @staticmethod
+    def fold_count(contrib: np.ndarray, flags: np.ndarray) -> np.ndarray:
+        """LightGBM contributions over (features, count, bias) -> over (features, bias): the
+        count's share is split evenly over the page's features in the legit tail (``flags``),
+        or goes to the bias when there are none. Row sums are unchanged."""
         n = flags.sum(axis=1)
         share = contrib[:, -2]
         out = np.delete(contrib, -2, axis=1)

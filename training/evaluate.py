@@ -23,8 +23,6 @@ from pathlib import Path
 import numpy as np
 
 import farmdetect.features as F
-from farmdetect import novelty
-from farmdetect.novelty import Novelty
 from training import dataset
 from training.train import (
     INPUT_NAMES,
@@ -34,9 +32,8 @@ from training.train import (
     Corpus,
     build_corpus,
     cv_report,
-    fit,
+    fit_final,
     public,
-    weights,
 )
 
 log = logging.getLogger(__name__)
@@ -384,13 +381,7 @@ def main(argv: list[str] | None = None) -> int:
             "nested_pooled_1pct_recall": _spread(pooled),
         }
     # Importance from a model trained on everything (the shipped model's settings).
-    recs_all = c.real + c.synth
-    tails = Novelty(novelty.cutoffs(c.X_real[c.y_real == 0]), 1.0)
-    booster = fit(
-        tails.with_count(np.vstack([c.X_real, c.X_synth])),
-        np.array([r.label for r in recs_all]),
-        weights(recs_all),
-    )
+    booster, _ = fit_final(c)
     imp = sorted(
         zip(INPUT_NAMES, booster.feature_importance("gain").tolist(), strict=True),
         key=lambda x: -x[1],

@@ -771,6 +771,7 @@ def pr_mill(ctx: Ctx) -> str:
         },
     )
     company = f"{rng.choice(pr['names'])} {rng.choice(pr['suffixes'])}"
+    site = slugify(company, 2).replace("-", "")
     paras = list(art.paragraphs)
     if m["dateline"]:
         month = rng.choice(["January", "March", "June", "September", "November"])
@@ -784,12 +785,12 @@ def pr_mill(ctx: Ctx) -> str:
         paras.append(
             f"{company} is {'an' if claim[0] in 'aeiou' else 'a'} {claim} provider of "
             f"{rng.choice(pr['offers'])}. For more information, visit "
-            f"www.{slugify(company, 2).replace('-', '')}.com."
+            f"www.{site}.com."
         )
     if m["contact"]:
         person = rng.choice(res.words["legit"]["names"])
         paras.append(
-            f"Media Contact: {person}, {company}, press@{slugify(company, 2).replace('-', '')}.com"
+            f"Media Contact: {person}, {company}, press@{site}.com"
         )
     if m["source"]:
         paras.append(f"SOURCE {company}")

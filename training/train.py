@@ -156,6 +156,16 @@ def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, rounds: int = NUM_BOOST_ROU
     return lgb.train(dict(PARAMS), ds, num_boost_round=rounds)
 
 
+def fit_final(c: Corpus) -> tuple[lgb.Booster, dict[str, float]]:
+    """The shipped model: every real and synthetic page, novelty cut-offs from all real legit
+    pages. Returns the booster and those cut-offs."""
+    recs = c.real + c.synth
+    cut = novelty.cutoffs(c.X_real[c.y_real == 0])
+    X = Novelty(cut, 1.0).with_count(np.vstack([c.X_real, c.X_synth]))
+    y = np.array([r.label for r in recs], dtype=np.int32)
+    return fit(X, y, weights(recs)), cut
+
+
 def _safe(name: str) -> str:
     """LightGBM rejects some JSON-special characters in feature names; dots are fine."""
     return name.replace(" ", "_")
@@ -213,15 +223,13 @@ def oof_scores(
             raise AssertionError("synthetic page from a test-fold article in training")
         tails = Novelty(novelty.cutoffs(c.X_real[mask & (c.y_real == 0)]), 1.0)
         booster = fit(tails.with_count(X), y, w)
-        X_test = tails.with_count(c.X_real[test])
+        X_test, test_flags = tails.with_flags(c.X_real[test])
         raw[test] = booster.predict(X_test, raw_score=True)
         nov[test] = X_test[:, -1]
         if contrib is not None:
-            contrib[test] = tails.fold_count(
-                booster.predict(X_test, pred_contrib=True), c.X_real[test]
-            )
+            contrib[test] = tails.fold_count(booster.predict(X_test, pred_contrib=True), test_flags)
         if flags is not None:
-            flags[test] = tails.flags(c.X_real[test])
+            flags[test] = test_flags
         fold_of[test] = k
     return raw, nov, fold_of
 
@@ -439,11 +447,7 @@ def main(argv: list[str] | None = None) -> int:
     cv_s = time.perf_counter() - t
     a, b = rep["calibration"]["a"], rep["calibration"]["b"]  # type: ignore[index]
     t = time.perf_counter()
-    recs = c.real + c.synth
-    cut = novelty.cutoffs(c.X_real[c.y_real == 0])
-    X = Novelty(cut, 1.0).with_count(np.vstack([c.X_real, c.X_synth]))
-    y = np.array([r.label for r in recs], dtype=np.int32)
-    booster = fit(X, y, weights(recs))
+    booster, cut = fit_final(c)
     fit_s = time.perf_counter() - t
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
