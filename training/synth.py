@@ -291,6 +291,9 @@ class Ctx:
     domain: str
     lang: str
     prefix: str
+    # URL path a template chose for its own page (city_doorway's stamped slug); None: the
+    # generator's default, a slug of the source article's title.
+    path: str | None = None
 
 
 # ---------------------------------------------------------------------------- farm templates
@@ -615,7 +618,9 @@ def city_doorway(ctx: Ctx) -> str:
     phone calls to action. The source article only seeds the randomness and the CV group."""
     rng, res = ctx.rng, ctx.res
     d = res.words["doorway"]
-    m = _markers(ctx, {"nearby": 0.8, "cta": 0.7, "faq": 0.3, "stuffed_footer": 0.5})
+    m = _markers(
+        ctx, {"nearby": 0.8, "cta": 0.7, "faq": 0.3, "stuffed_footer": 0.5, "place_blurb": 0.3}
+    )
     service, town, state = (
         rng.choice(d["services"]),
         rng.choice(d["towns"]),
@@ -626,9 +631,28 @@ def city_doorway(ctx: Ctx) -> str:
     )
     fill = {"service": service, "town": town, "state": state, "year": rng.randint(1985, 2015)}
     sents = [s.format(**fill) for s in d["sentences"]]
+    # the page's own URL names the place like its title (superbpest "/pest-control-in-romulus-mi/",
+    # homeyou "/la/electrical-service-ponchatoula-costs"); otherwise the generator's default slug
+    shape = rng.random()
+    if shape < 0.5:
+        ctx.path = f"/{slugify(service)}-in-{slugify(town)}-{state.lower()}/"
+    elif shape < 0.7:
+        ctx.path = f"/{state.lower()}/{slugify(service)}-{slugify(town)}-costs"
     parts = [f"<h1>{esc(title)}</h1>"]
     for _ in range(rng.randint(4, 8)):
         parts.append("<p>" + esc(" ".join(rng.sample(sents, rng.randint(2, 4)))) + "</p>")
+    if m["place_blurb"]:
+        # an encyclopedia lead about the town pasted in as filler (superbpest's Wikipedia blurb)
+        place = {
+            "town": town,
+            "county": rng.choice(d["counties"]),
+            "state_name": d["state_names"][state],
+            "population": rng.randint(2_000, 90_000),
+            "census": rng.choice((2000, 2010, 2020)),
+            "area": round(rng.uniform(2.0, 40.0), 2),
+        }
+        blurb = [s.format(**place) for s in d["place_blurb"]]
+        parts.insert(rng.randint(2, len(parts)), "<p>" + esc(" ".join(rng.sample(blurb, 2))) + "</p>")
     if m["cta"]:
         phone = f"({rng.randint(200, 989)}) {rng.randint(200, 999)}-{rng.randint(1000, 9999)}"
         parts.insert(1, f'<div class="cta"><a href="tel:{phone}">Call Now {phone}</a></div>')
@@ -1173,7 +1197,7 @@ def generate(
             html = inject_farm(ctx)
         else:
             html = bloat(post_meta(FARM_TEMPLATES[tname](ctx), ctx), rng, res, ctx.lang)
-        path = rng.choice(
+        path = ctx.path or rng.choice(
             [
                 f"/{slugify(art.title)}/",
                 f"/20{rng.randint(16, 25)}/{rng.randint(1, 12):02d}/{slugify(art.title)}.html",

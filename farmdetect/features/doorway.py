@@ -27,6 +27,8 @@ FEATURES: tuple[str, ...] = (
     "doorway.near_me_hits",
     "doorway.top_word_share",
     "doorway.top_bigram_share",
+    "doorway.place_slug",
+    "doorway.place_blurb",
 )
 
 # Content words of the body read for the density measures (bounds the cost of huge pages).
@@ -55,6 +57,33 @@ TEMPLATED_MARKER_MIN = 10
 KW_MIN_DENSITY = 0.10
 KW_MIN_COUNT = 20
 KW_MIN_BODY_WORDS = 150
+
+# doorway.place_slug: the page's own URL is a "<service>-in-<town>-<state>" page
+# ("/pest-control-in-romulus-mi/") or a "/<state>/<service>-<town>-costs" page (homeyou). The
+# region is a US state or Canadian province code (the programmatic local-SEO doorway is a North
+# American genre), and the title must name the same town and the code ("Electrician in
+# Ponchatoula, LA"), so a truncated news slug ("two_arrested_in_multi-state_de") is not one. On
+# the 5,268 real label-0 pages it fires on none; local businesses name their town in the title,
+# not in a stamped slug.
+REGION_CODES = frozenset(
+    "al ak az ar ca co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm "
+    "ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy dc "
+    "ab bc mb nb nl ns nt nu on pe qc sk yt".split()
+)
+# At most this many slug tokens name the town between "in"/"near" and the region code.
+MAX_TOWN_TOKENS = 3
+_PRICE_SLUG_END = frozenset({"cost", "costs", "price", "prices", "pricing", "rates"})
+# doorway.place_blurb: the opening of an encyclopedia article about a town, pasted into a service
+# page to fill it ("Romulus is a city in Wayne County, Michigan ... The population was 23,989 at
+# the 2010 census."). Each pattern counts once; none is on a real label-0 page.
+_PLACE_BLURB = (
+    re.compile(r"\bpopulation was [\d,.]+ at the (?:18|19|20)\d\d census"),
+    re.compile(
+        r"\bis an? (?:city|town|village|township|borough|hamlet|census-designated place|suburb)"
+        r"\b[^.]{0,60}?\bin [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)? (?:County|Parish)\b"
+    ),
+)
+_BLURB_PROBES = ("census", "County", "Parish")
 
 # odd multiplier for mixing word hashes into bigram keys
 _MIX = 1_000_003
@@ -128,6 +157,41 @@ def _bigram_counts(ws: list[str]) -> dict[tuple[str, str], int]:
     return {(ws[i], ws[i + 1]): int(c) for i, c in zip(first[rep], counts[rep], strict=True)}
 
 
+def _place_slug(path: str, title: str) -> bool:
+    """A stamped local-service URL whose place the title repeats with its region code:
+    '<service>-in-<town>-<st>' or '/<st>/<service>-<town>-costs' under 'Town, ST ...'."""
+    segments = [seg for seg in path.lower().split("/") if seg]
+    if not segments:
+        return False
+    toks = slug_tokens(segments[-1])
+    title_words = set(words(title))
+    if len(toks) >= 4 and toks[-1] in REGION_CODES:
+        region, slots = toks[-1], range(max(1, len(toks) - 2 - MAX_TOWN_TOKENS), len(toks) - 2)
+        town = next((toks[i + 1 : -1] for i in slots if toks[i] in ("in", "near")), None)
+    elif (
+        len(segments) >= 2
+        and segments[-2] in REGION_CODES
+        and len(toks) >= 3
+        and toks[-1] in _PRICE_SLUG_END
+    ):
+        # the town is the slug token the title also names, just before the price word
+        region, town = segments[-2], toks[-2:-1]
+    else:
+        return False
+    return (
+        town is not None
+        and all(t in title_words for t in town)
+        and re.search(rf"\b{region.upper()}\b", title) is not None
+    )
+
+
+def _place_blurb(text: str) -> int:
+    """How many of the encyclopedia town-lead patterns the text holds."""
+    if not any(probe in text for probe in _BLURB_PROBES):
+        return 0
+    return sum(1 for rx in _PLACE_BLURB if rx.search(text))
+
+
 def extract(page: Page) -> Result:
     """Measure doorway/keyword-page markers."""
     capped = page.words[:MAX_WORDS]
@@ -190,6 +254,8 @@ def extract(page: Page) -> Result:
         "doorway.near_me_hits": float(near_me),
         "doorway.top_word_share": ratio(top_word_n, n_body),
         "doorway.top_bigram_share": ratio(top_bigram_n, max(n_body - 1, 0)),
+        "doorway.place_slug": float(_place_slug(page.url_path, page.title)),
+        "doorway.place_blurb": float(_place_blurb(page.text)),
     })
 
     if len(siblings) >= TEMPLATED_MARKER_MIN:

@@ -70,3 +70,48 @@ def test_legit_post_fires_nothing() -> None:
     assert values["doorway.sibling_slug_links"] == 0
     assert values["doorway.near_me_hits"] == 0
     assert values["doorway.title_slug_agree"] > 0.5
+
+
+def _place_values(url: str, title: str, body: str = "<p>We fix pipes.</p>") -> dict[str, float]:
+    html = f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+    return doorway.extract(Page.from_str(html, url=url)).values
+
+
+def test_place_slug_on_stamped_town_pages() -> None:
+    # the fixture: "/plumber-in-springfield-il/" under "Plumber Springfield IL | ..."
+    assert doorway.extract(_page(*DOORWAY)).values["doorway.place_slug"] == 1.0
+    # homeyou's shape: /<state>/<service>-<town>-costs
+    costs = _place_values(
+        "https://pros.example/la/electrical-service-ponchatoula-costs",
+        "Electrician in Ponchatoula, LA - Costs 2025",
+    )
+    assert costs["doorway.place_slug"] == 1.0
+
+
+def test_place_slug_needs_the_title_to_name_the_place() -> None:
+    # a truncated news slug ending in a state code ("de") is not a stamped place page
+    news = _place_values(
+        "https://www.al.com/news/2016/12/two_arrested_in_multi-state_de.html",
+        "Two arrested in multi-state drug ring",
+    )
+    assert news["doorway.place_slug"] == 0.0
+    # the town is in the slug, but the title names no region code
+    bare = _place_values(
+        "https://pros.example/pest-control-in-romulus-mi/", "Pest control for your home"
+    )
+    assert bare["doorway.place_slug"] == 0.0
+    # no URL: neutral
+    assert _place_values("", "Pest Control in Romulus, MI")["doorway.place_slug"] == 0.0
+
+
+def test_place_blurb_counts_pasted_encyclopedia_leads() -> None:
+    blurb = (
+        "<p>Romulus is a city in Wayne County, Michigan, United States. "
+        "The population was 23,989 at the 2010 census.</p>"
+    )
+    values = _place_values("https://pros.example/x/", "Pest Control", blurb)
+    assert values["doorway.place_blurb"] == 2.0
+    plain = _place_values(
+        "https://pros.example/x/", "Council", "<p>The county council met; 2010 census data.</p>"
+    )
+    assert plain["doorway.place_blurb"] == 0.0
