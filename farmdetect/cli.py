@@ -97,6 +97,7 @@ def model_info(model_dir: str | None) -> None:
     if model.novelty is not None:
         card["novelty"] = dict(card["novelty"])
         card["novelty"]["cutoffs"] = f"{len(model.novelty.names)} features (see the card)"
+        card["novelty"]["groups"] = [" + ".join(g) for g in model.novelty.groups]
     click.echo(json.dumps(card, indent=1, ensure_ascii=False))
 
 

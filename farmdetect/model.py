@@ -83,7 +83,7 @@ class Model:
             return self._predict(X, pred_contrib=True)
         X_in, flags = self.novelty.with_flags(X)
         out = self.novelty.fold_count(self._predict(X_in, pred_contrib=True), flags)
-        out[:, :-1] += self.novelty.weight * flags
+        out[:, :-1] += self.novelty.weight * self.novelty.credit(flags)
         return out
 
     def unusual(self, values: dict[str, float]) -> list[str]:

@@ -5,15 +5,22 @@ but rarely the same few (a cloaked-affiliate site in its links, a rewrite mill i
 lines, mass AI text in its phrasing). Legitimate pages are plentiful, so their distribution is
 the thing we can know well. For every measurement whose larger values mean "more of a farm
 trait" (every feature except the EXCLUDED ones below), the training run records the value above
-which only ``QUANTILE`` of real legitimate pages lie. A page's novelty is how many of its
-measurements are non-zero and beyond that cut-off.
+which only ``QUANTILE`` of real legitimate pages lie. A measurement is *in the tail* when it is
+non-zero and beyond that cut-off.
+
+Several measurements describe one trait (four n-gram repetition rates, four affiliate-link
+counts), so a plain count of tail measurements counts one oddity four times: a repetitive legit
+page looked as novel as a farm odd in four unrelated ways. The training run therefore also groups
+the measurements whose tail flags go together on legitimate pages (average-linkage clustering of
+the flags' correlation, cut at ``GROUP_CORR``), and a page's novelty is the number of *groups*
+with a measurement in the tail: in how many independent respects it is unusual.
 
 The count enters the score twice. LightGBM sees it as one more input (``INPUT_NAME``, after the
 extracted features), so the trees can combine it with the markers; and the shipped margin adds
 ``weight x novelty`` to LightGBM's raw score before calibration. The weight is chosen on
 legitimate pages only (the ratio of the two terms' spreads over out-of-fold legit scores), so
-both terms count alike in "legit standard deviations"; it is not fitted to farms. The cut-offs
-and weight live in the model card (``novelty``), next to the threshold.
+both terms count alike in "legit standard deviations"; it is not fitted to farms. The cut-offs,
+groups and weight live in the model card (``novelty``), next to the threshold.
 """
 
 from __future__ import annotations
@@ -28,6 +35,11 @@ from farmdetect.features import FEATURE_NAMES
 # A measurement is "unusual for a legitimate page" when at most this share of real legit pages
 # reach its value.
 QUANTILE = 0.03
+
+# Measurements whose tail flags correlate (phi) at least this much on average over legit pages
+# form one group: a moderate correlation. On the real farms 0.2-0.4 with average, complete or
+# single linkage ranked within 0.01 ROC-AUC of each other (session 3 notes): no knife-edge.
+GROUP_CORR = 0.3
 
 # Features whose larger values are not a farm trait, so their upper tail says nothing about
 # farms: page size, language and prose-cleanliness measures, relatedness (higher is *less*
@@ -74,24 +86,87 @@ def cutoffs(legit: np.ndarray, quantile: float = QUANTILE) -> dict[str, float]:
     return out
 
 
-class Novelty:
-    """Cut-offs over FEATURE_NAMES as arrays: counts and per-feature flags for score vectors."""
+def groups(
+    legit: np.ndarray, cut: Mapping[str, float], min_corr: float = GROUP_CORR
+) -> list[list[str]]:
+    """Measurements whose tail flags go together on legit pages, as groups of >= 2 names.
 
-    def __init__(self, cut: Mapping[str, float], weight: float) -> None:
-        unknown = sorted(set(cut) - set(FEATURE_NAMES))
+    ``legit`` is a (pages x FEATURE_NAMES) matrix of legitimate pages, ``cut`` their cut-offs.
+    Average-linkage clustering on 1 - |phi| of the flags, cut at distance 1 - ``min_corr``;
+    measurements never (or always) in the tail have no correlation and stay alone. Groups are in
+    FEATURE_NAMES order, so the result does not depend on the clustering's labels."""
+    from sklearn.cluster import AgglomerativeClustering
+
+    names = list(cut)
+    flags = Novelty(cut, 0.0).flags(legit)[:, [FEATURE_NAMES.index(n) for n in names]]
+    varies = flags.std(axis=0) > 0
+    corr = np.zeros((len(names), len(names)))
+    if varies.sum() >= 2:
+        corr[np.ix_(varies, varies)] = np.corrcoef(flags[:, varies].T.astype(float))
+    dist = np.clip(1.0 - np.abs(corr), 0.0, 1.0)
+    np.fill_diagonal(dist, 0.0)
+    labels = AgglomerativeClustering(
+        n_clusters=None,
+        metric="precomputed",
+        linkage="average",
+        distance_threshold=1.0 - min_corr,
+    ).fit_predict(dist)
+    members: dict[int, list[str]] = {}
+    for name, label in zip(names, labels, strict=True):
+        members.setdefault(int(label), []).append(name)
+    out = [sorted(g, key=FEATURE_NAMES.index) for g in members.values() if len(g) > 1]
+    return sorted(out, key=lambda g: FEATURE_NAMES.index(g[0]))
+
+
+def fit(legit: np.ndarray, weight: float = 1.0) -> Novelty:
+    """Cut-offs and groups from a (pages x FEATURE_NAMES) matrix of legitimate pages."""
+    cut = cutoffs(legit)
+    return Novelty(cut, weight, groups(legit, cut))
+
+
+class Novelty:
+    """Cut-offs and groups over FEATURE_NAMES as arrays: flags, group counts and the count's
+    per-feature credit for score vectors. Without groups every measurement is its own."""
+
+    def __init__(
+        self,
+        cut: Mapping[str, float],
+        weight: float,
+        groups: Sequence[Sequence[str]] = (),
+    ) -> None:
+        unknown = sorted((set(cut) | {n for g in groups for n in g}) - set(FEATURE_NAMES))
         if unknown:
             raise ValueError(f"novelty cut-offs name unknown features (e.g. {unknown[0]})")
         self.weight = float(weight)
         self._idx = np.array([FEATURE_NAMES.index(n) for n in cut], dtype=int)
         self._cut = np.array([float(cut[n]) for n in cut], dtype=float)
         self.names: tuple[str, ...] = tuple(cut)
+        self.groups: list[list[str]] = [list(g) for g in groups]
+        # group id per cut feature: its own index, or len(names) + k for a member of group k
+        group_of = {n: i for i, n in enumerate(self.names)}
+        for k, g in enumerate(self.groups):
+            outside = [n for n in g if n not in cut]
+            if outside:
+                raise ValueError(f"novelty group {k} has a feature with no cut-off ({outside[0]})")
+            for n in g:
+                group_of[n] = len(self.names) + k
+        # one-hot (cut features x groups) so that flags @ onehot counts flags per group
+        ids = sorted(set(group_of.values()))
+        col = {gid: j for j, gid in enumerate(ids)}
+        self._onehot = np.zeros((len(self.names), len(ids)))
+        for i, n in enumerate(self.names):
+            self._onehot[i, col[group_of[n]]] = 1.0
 
     @classmethod
     def from_card(cls, card: Mapping[str, Any]) -> Novelty | None:
         spec = card.get("novelty")
         if not spec:
             return None
-        return cls(spec["cutoffs"], spec["weight"])
+        return cls(spec["cutoffs"], spec["weight"], spec.get("groups", ()))
+
+    def cutoff_values(self) -> list[float]:
+        """The cut-offs, in ``names`` order."""
+        return [float(v) for v in self._cut]
 
     def flags(self, X: np.ndarray) -> np.ndarray:
         """(pages x FEATURE_NAMES) booleans: the measurement is in the legit tail."""
@@ -102,7 +177,22 @@ class Novelty:
         return out
 
     def count(self, X: np.ndarray) -> np.ndarray:
-        return self.flags(X).sum(axis=1).astype(float)
+        """Number of groups with a measurement in the tail, per page."""
+        return self.count_of(self.flags(X))
+
+    def count_of(self, flags: np.ndarray) -> np.ndarray:
+        per_group = flags[:, self._idx].astype(float) @ self._onehot
+        return (per_group > 0).sum(axis=1).astype(float)
+
+    def credit(self, flags: np.ndarray) -> np.ndarray:
+        """(pages x FEATURE_NAMES): each group in the tail gives 1, shared evenly by its
+        measurements in the tail; rows sum to the count."""
+        sub = flags[:, self._idx].astype(float)
+        per_group = sub @ self._onehot
+        share = np.divide(1.0, per_group, out=np.zeros_like(per_group), where=per_group > 0)
+        out = np.zeros(flags.shape)
+        out[:, self._idx] = sub * (share @ self._onehot.T)
+        return out
 
     def with_count(self, X: np.ndarray) -> np.ndarray:
         """The LightGBM input matrix: the features, then the novelty count."""
@@ -112,17 +202,18 @@ class Novelty:
         """(the LightGBM input matrix, the flags its count column was made from)."""
         X = np.atleast_2d(X)
         flags = self.flags(X)
-        return np.column_stack([X, flags.sum(axis=1)]), flags
+        return np.column_stack([X, self.count_of(flags)]), flags
 
-    @staticmethod
-    def fold_count(contrib: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    def fold_count(self, contrib: np.ndarray, flags: np.ndarray) -> np.ndarray:
         """LightGBM contributions over (features, count, bias) -> over (features, bias): the
-        count's share is split evenly over the page's features in the legit tail (``flags``),
-        or goes to the bias when there are none. Row sums are unchanged."""
-        n = flags.sum(axis=1)
+        count's share is split over the page's features in the legit tail (``flags``) as the
+        count is (``credit``), or goes to the bias when there are none. Row sums are
+        unchanged."""
+        credit = self.credit(flags)
+        n = credit.sum(axis=1)
         share = contrib[:, -2]
         out = np.delete(contrib, -2, axis=1)
-        out[:, :-1] += flags * (share / np.maximum(n, 1))[:, None]
+        out[:, :-1] += credit * (share / np.maximum(n, 1))[:, None]
         out[:, -1] += np.where(n > 0, 0.0, share)
         return out
 

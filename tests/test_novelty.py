@@ -149,6 +149,9 @@ def test_shipped_card_has_cutoffs_for_every_novelty_feature() -> None:
     assert tuple(card["novelty"]["cutoffs"]) == NOVELTY_FEATURES
     assert card["novelty"]["quantile"] == novelty.QUANTILE
     assert card["novelty"]["weight"] > 0
+    members = [n for g in card["novelty"]["groups"] for n in g]
+    assert len(members) == len(set(members)) and set(members) <= set(NOVELTY_FEATURES)
+    assert all(len(g) >= 2 for g in card["novelty"]["groups"])
 
 
 def test_reasons_fill_up_with_unusual_measurements() -> None:
@@ -166,3 +169,57 @@ def test_reasons_fill_up_with_unusual_measurements() -> None:
     v.markers = [Marker("rewrite.appeared_first", ["The post X appeared first on Y."])]
     assert v.reasons == ["rewrite.appeared_first", "ai_text.stock_per_1k",
                          "monetization.cloaked_links"]
+
+
+GROUPED = ("content.top_2gram_frac", "content.top_3gram_frac", "content.top_4gram_frac")
+
+
+def test_groups_join_measurements_whose_tails_go_together() -> None:
+    rng = np.random.default_rng(7)
+    legit = np.zeros((400, len(FEATURE_NAMES)))
+    # three repetition rates that rise and fall together; one independent count
+    base = rng.exponential(1.0, size=400)
+    for k, name in enumerate(GROUPED):
+        legit[:, FEATURE_NAMES.index(name)] = base * (1 + 0.01 * k)
+    legit[:, FEATURE_NAMES.index("rewrite.wire_hits")] = rng.exponential(1.0, size=400)
+    cut = cutoffs(legit)
+    assert novelty.groups(legit, cut) == [list(GROUPED)]
+    tails = novelty.fit(legit)
+    assert tails.groups == [list(GROUPED)]
+    row = np.zeros((1, len(FEATURE_NAMES)))
+    for name in (*GROUPED, "rewrite.wire_hits"):
+        row[0, FEATURE_NAMES.index(name)] = 1e6
+    # four measurements in the tail, two independent respects
+    assert tails.flags(row).sum() == 4
+    assert tails.count(row)[0] == 2.0
+    credit = tails.credit(tails.flags(row))[0]
+    assert credit.sum() == pytest.approx(2.0)
+    assert credit[FEATURE_NAMES.index("rewrite.wire_hits")] == pytest.approx(1.0)
+    assert credit[FEATURE_NAMES.index(GROUPED[0])] == pytest.approx(1 / 3)
+    # without groups each measurement counts alone
+    assert Novelty(cut, 1.0).count(row)[0] == 4.0
+
+
+def test_group_naming_a_feature_without_cutoff_is_refused() -> None:
+    with pytest.raises(ValueError, match="no cut-off"):
+        Novelty({GROUPED[0]: 1.0}, 1.0, [[GROUPED[0], GROUPED[1]]])
+
+
+def test_grouped_count_enters_the_margin_once_per_group(tmp_path: Path) -> None:
+    cut = {"hashtags.title_overlap": 0.5, "chrome.strong_phrases": 0.0, "rewrite.wire_hits": 1e9}
+    d = with_novelty(make_model(tmp_path, extra_inputs=1), cut, 0.75)
+    card = json.loads((d / "farmdetect.json").read_text())
+    card["novelty"]["groups"] = [["hashtags.title_overlap", "chrome.strong_phrases"]]
+    (d / "farmdetect.json").write_text(json.dumps(card))
+    model = load_model(d)
+    v = audit(fixture_page("seed_style_farm.html"), model=model)
+    # both flagged measurements are one group: a count of 1, not 2
+    assert v.unusual == ["hashtags.title_overlap", "chrome.strong_phrases"]
+    X = np.asarray([[v.features[n] for n in FEATURE_NAMES]])
+    lgb_raw = model.booster.predict(np.column_stack([X, [1.0]]), raw_score=True)[0]
+    assert model.raw_scores(X)[0] == pytest.approx(lgb_raw + 0.75)
+    contrib = model.contributions(X)[0]
+    assert contrib.sum() == pytest.approx(model.raw_scores(X)[0])
+    shap = model.booster.predict(np.column_stack([X, [1.0]]), pred_contrib=True)[0]
+    j = FEATURE_NAMES.index("chrome.strong_phrases")
+    assert contrib[j] == pytest.approx(shap[j] + shap[-2] / 2 + 0.75 / 2)

@@ -233,9 +233,9 @@ def markdown(
         "is the lowest with <= 1% FPR on the real legit pages (out-of-fold).",
         "",
         "The margin is LightGBM's raw score + weight x novelty, where novelty counts the "
-        "measurements beyond what 97% of real legit pages reach (cut-offs from the training "
-        "folds' legit pages; farmdetect/novelty.py) and the weight is the ratio of the two "
-        "terms' spreads over out-of-fold legit pages.",
+        "groups of measurements with one beyond what 97% of real legit pages reach (cut-offs "
+        "and groups from the training folds' legit pages; farmdetect/novelty.py) and the "
+        "weight is the ratio of the two terms' spreads over out-of-fold legit pages.",
         "",
         "| variant | ROC-AUC | PR-AUC | precision | recall | FPR | TP | FP | threshold | "
         "nested recall | nested FPR | pooled 1% recall | pooled 1% FPR |",

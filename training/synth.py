@@ -652,7 +652,8 @@ def city_doorway(ctx: Ctx) -> str:
             "area": round(rng.uniform(2.0, 40.0), 2),
         }
         blurb = [s.format(**place) for s in d["place_blurb"]]
-        parts.insert(rng.randint(2, len(parts)), "<p>" + esc(" ".join(rng.sample(blurb, 2))) + "</p>")
+        filler = "<p>" + esc(" ".join(rng.sample(blurb, 2))) + "</p>"
+        parts.insert(rng.randint(2, len(parts)), filler)
     if m["cta"]:
         phone = f"({rng.randint(200, 989)}) {rng.randint(200, 999)}-{rng.randint(1000, 9999)}"
         parts.insert(1, f'<div class="cta"><a href="tel:{phone}">Call Now {phone}</a></div>')

@@ -156,14 +156,14 @@ def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, rounds: int = NUM_BOOST_ROU
     return lgb.train(dict(PARAMS), ds, num_boost_round=rounds)
 
 
-def fit_final(c: Corpus) -> tuple[lgb.Booster, dict[str, float]]:
-    """The shipped model: every real and synthetic page, novelty cut-offs from all real legit
-    pages. Returns the booster and those cut-offs."""
+def fit_final(c: Corpus) -> tuple[lgb.Booster, Novelty]:
+    """The shipped model: every real and synthetic page, novelty cut-offs and groups from all
+    real legit pages. Returns the booster and that novelty (weight 1; the card's is set apart)."""
     recs = c.real + c.synth
-    cut = novelty.cutoffs(c.X_real[c.y_real == 0])
-    X = Novelty(cut, 1.0).with_count(np.vstack([c.X_real, c.X_synth]))
+    tails = novelty.fit(c.X_real[c.y_real == 0])
+    X = tails.with_count(np.vstack([c.X_real, c.X_synth]))
     y = np.array([r.label for r in recs], dtype=np.int32)
-    return fit(X, y, weights(recs)), cut
+    return fit(X, y, weights(recs)), tails
 
 
 def _safe(name: str) -> str:
@@ -202,14 +202,15 @@ def oof_scores(
     n_splits: int = N_SPLITS,
     seed: int = SEED,
     contrib: np.ndarray | None = None,
-    flags: np.ndarray | None = None,
+    credit: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Out-of-fold LightGBM raw scores and novelty counts of every real page, and its fold.
 
-    A test fold's novelty cut-offs come from the legit pages of its training folds only.
+    A test fold's novelty cut-offs and groups come from the legit pages of its training folds
+    only.
     When ``contrib`` (n_real x n_features+1) is given it is filled with the fold model's
-    per-feature contributions (LightGBM pred_contrib) to each page's raw score; ``flags``
-    (n_real x n_features, bool) with which measurements are in the legit tail."""
+    per-feature contributions (LightGBM pred_contrib) to each page's raw score; ``credit``
+    (n_real x n_features) with each feature's share of the novelty count (Novelty.credit)."""
     raw = np.zeros(len(c.real))
     nov = np.zeros(len(c.real))
     fold_of = np.zeros(len(c.real), dtype=int)
@@ -221,15 +222,15 @@ def oof_scores(
         # The leak guard: no synthetic training page may come from a test-fold article.
         if any(c.synth[i].group in test_groups for i in syn_idx):
             raise AssertionError("synthetic page from a test-fold article in training")
-        tails = Novelty(novelty.cutoffs(c.X_real[mask & (c.y_real == 0)]), 1.0)
+        tails = novelty.fit(c.X_real[mask & (c.y_real == 0)])
         booster = fit(tails.with_count(X), y, w)
         X_test, test_flags = tails.with_flags(c.X_real[test])
         raw[test] = booster.predict(X_test, raw_score=True)
         nov[test] = X_test[:, -1]
         if contrib is not None:
             contrib[test] = tails.fold_count(booster.predict(X_test, pred_contrib=True), test_flags)
-        if flags is not None:
-            flags[test] = test_flags
+        if credit is not None:
+            credit[test] = tails.credit(test_flags)
         fold_of[test] = k
     return raw, nov, fold_of
 
@@ -351,14 +352,14 @@ def cv_report(
 
     The scored margin is LightGBM's raw score + weight x novelty count, the weight taken from
     the out-of-fold legit pages alone (novelty.spread_weight). ``contrib`` gets the weighted
-    novelty flags added, so each row still sums to the page's margin."""
-    flags = np.zeros(c.X_real.shape, dtype=bool) if contrib is not None else None
-    raw, nov, fold_of = oof_scores(c, variant, n_splits, seed, contrib, flags)
+    novelty credit added, so each row still sums to the page's margin."""
+    credit = np.zeros(c.X_real.shape) if contrib is not None else None
+    raw, nov, fold_of = oof_scores(c, variant, n_splits, seed, contrib, credit)
     y = c.y_real
     weight = novelty.spread_weight(raw[y == 0], nov[y == 0])
     margin = raw + weight * nov
-    if contrib is not None and flags is not None:
-        contrib[:, :-1] += weight * flags
+    if contrib is not None and credit is not None:
+        contrib[:, :-1] += weight * credit
     a, b = platt(margin, y)
     cal = calibrate(margin, a, b)
     coll = np.array([r.dataset for r in c.real])
@@ -447,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
     cv_s = time.perf_counter() - t
     a, b = rep["calibration"]["a"], rep["calibration"]["b"]  # type: ignore[index]
     t = time.perf_counter()
-    booster, cut = fit_final(c)
+    booster, tails = fit_final(c)
     fit_s = time.perf_counter() - t
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -463,7 +464,9 @@ def main(argv: list[str] | None = None) -> int:
         "novelty": {
             "quantile": novelty.QUANTILE,
             "weight": rep["novelty_weight"],
-            "cutoffs": cut,
+            "group_corr": novelty.GROUP_CORR,
+            "cutoffs": dict(zip(tails.names, tails.cutoff_values(), strict=True)),
+            "groups": tails.groups,
         },
         "training_data": training_counts(c),
         "metrics": {
