@@ -33,8 +33,13 @@ def format_report(v: Verdict, source: str = "") -> str:
         out.append("markers that fired: none")
     if v.unusual:
         out.append("")
-        out.append(f"unusual for a legitimate page ({len(v.unusual)} measurements that at most "
-                   f"{QUANTILE:.0%} of real legit pages reach):")
+        respects = (
+            ""
+            if v.novelty is None
+            else f" in {v.novelty:.0f} independent respect{'' if v.novelty == 1 else 's'}"
+        )
+        out.append(f"unusual for a legitimate page{respects} ({len(v.unusual)} measurements that "
+                   f"at most {QUANTILE:.0%} of real legit pages reach):")
         out.extend(textwrap.wrap(", ".join(v.unusual), WIDTH, initial_indent="  ",
                                  subsequent_indent="  "))
     if v.top_features:

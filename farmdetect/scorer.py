@@ -35,6 +35,9 @@ class Verdict:
     top_features: list[dict[str, float | str]] = field(default_factory=list)
     # Measurements that few legitimate pages reach (farmdetect.novelty); each adds to the score.
     unusual: list[str] = field(default_factory=list)
+    # In how many independent respects (groups of measurements) the page is unusual: the
+    # novelty count that enters the score.
+    novelty: float | None = None
     url: str | None = None
     host: str | None = None
     fingerprints: dict[str, str | None] = field(default_factory=dict)
@@ -68,6 +71,7 @@ class Verdict:
             "markers": [m.to_dict() for m in self.markers],
             "top_features": self.top_features,
             "unusual": self.unusual,
+            "novelty": self.novelty,
             "features": self.features,
             "model": self.model,
             "notes": self.notes,
@@ -129,6 +133,8 @@ class Scorer:
         assert self.threshold is not None
         verdict.label = "farm" if score >= self.threshold else "ok"
         verdict.unusual = self.model.unusual(values)
+        if self.model.novelty is not None:
+            verdict.novelty = float(self.model.novelty.count(X)[0])
         verdict.top_features = [
             {"name": FEATURE_NAMES[i], "value": values[FEATURE_NAMES[i]],
              "contribution": round(float(contrib[i]), 4)}

@@ -111,7 +111,10 @@ def test_novelty_adds_weight_per_unusual_measurement(tmp_path: Path) -> None:
     assert contrib[k] == pytest.approx(shap[k])
     assert card["novelty"]["weight"] == 0.75
     assert v1.to_dict()["unusual"] == v1.unusual
-    assert "unusual for a legitimate page (2 measurements" in format_report(v1)
+    assert v1.novelty == 2.0 and v1.to_dict()["novelty"] == 2.0
+    assert "unusual for a legitimate page in 2 independent respects (2 measurements" in (
+        format_report(v1)
+    )
     v0 = audit(html, model=load_model(make_model(tmp_path / "plain")))
     assert v0.unusual == [] and "unusual for a legitimate page" not in format_report(v0)
 
@@ -215,6 +218,8 @@ def test_grouped_count_enters_the_margin_once_per_group(tmp_path: Path) -> None:
     v = audit(fixture_page("seed_style_farm.html"), model=model)
     # both flagged measurements are one group: a count of 1, not 2
     assert v.unusual == ["hashtags.title_overlap", "chrome.strong_phrases"]
+    assert v.novelty == 1.0
+    assert "in 1 independent respect (2 measurements" in format_report(v)
     X = np.asarray([[v.features[n] for n in FEATURE_NAMES]])
     lgb_raw = model.booster.predict(np.column_stack([X, [1.0]]), raw_score=True)[0]
     assert model.raw_scores(X)[0] == pytest.approx(lgb_raw + 0.75)

@@ -345,6 +345,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", default=None)
     ap.add_argument("--out", default=str(dataset.REPO_ROOT / "training" / "out" / "report"))
     ap.add_argument("--no-repeats", action="store_true", help="skip the extra fold shuffles")
+    ap.add_argument(
+        "--oof",
+        default=str(dataset.REPO_ROOT / "training" / "out" / "oof.jsonl"),
+        help="where to write the out-of-fold page scores (the input of training.host_eval)",
+    )
     args = ap.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s"
@@ -392,7 +397,9 @@ def main(argv: list[str] | None = None) -> int:
     # Out-of-fold page scores of the shipped variant: the honest input of training.host_eval.
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with (out_dir.parent / "oof.jsonl").open("w", encoding="utf-8") as fh:
+    oof_path = Path(args.oof)
+    oof_path.parent.mkdir(parents=True, exist_ok=True)
+    with oof_path.open("w", encoding="utf-8") as fh:
         for r, score in zip(c.real, cal, strict=True):  # type: ignore[call-overload]
             fh.write(json.dumps({"id": r.id, "score": round(float(score), 6),
                                  "label": r.label}) + "\n")
