@@ -851,6 +851,104 @@ _BODY_CLOSE = re.compile(r"</body\s*>", re.I)
 _HEAD_CLOSE = re.compile(r"</head\s*>", re.I)
 
 
+def howto_farm(ctx: Ctx) -> str:
+    """Imitates the classic content farms of 2007-2017 that the older sets' label 1 names
+    (eHow / Demand Media, Associated Content) and the article directories beside them
+    (EzineArticles, ArticlesBase): the source article cut into a how-to skeleton ("Things You'll
+    Need", "Step 1 ...", "Tips & Warnings", "References") credited to a contributor network, or
+    pasted as a directory article with an author resource box and "Article Source: ..."; both
+    wrapped in "Ads by Google" / "Sponsored Links" keyword units and unrelated article lists."""
+    rng, res, art = ctx.rng, ctx.res, ctx.art
+    w = res.words["classic"]
+    name = rng.choice(w["persona_names"])
+    words = [t for t in content_words(art.title) if len(t) > 3][:4] or ["tips"]
+    topic = " ".join(t.title() for t in words)
+    ad_unit = ""
+    m_ads = rng.random() < 0.6
+    if m_ads:
+        links = rng.sample(w["ad_keywords"], 3)
+        ad_unit = (
+            f'<div class="{cls(rng, ctx.prefix, "ads")}"><h4>{esc(rng.choice(w["ad_labels"]))}</h4>'
+            + "".join(
+                f'<a href="https://ads.{ctx.domain}/c?q={slugify(k + " " + topic)}">'
+                f"{esc(k)} {esc(topic)}</a>"
+                for k in links
+            )
+            + "</div>"
+        )
+    paras = spin(art.paragraphs, rng, res, rng.uniform(0.0, 0.2), 0.0)
+    if rng.random() < 0.6:
+        m = _markers(ctx, {"credit": 0.5, "things": 0.7, "steps": 0.8, "tips": 0.7, "refs": 0.5})
+        title = f"How to {rng.choice(w['howto_verbs'])} {topic}"
+        parts = [f"<h1>{esc(title)}</h1>"]
+        if m["credit"]:
+            credit = rng.choice(w["credits"]).format(name=name)
+            parts.append(f'<p class="byline">{esc(credit)}</p>')
+        parts.append(f"<p>{esc(paras[0])}</p>")
+        if m["things"]:
+            things = rng.sample(words, min(len(words), rng.randint(2, 4)))
+            parts.append(
+                f"<h3>{esc(rng.choice(w['section_things']))}</h3><ul>"
+                + "".join(f"<li>{esc(t.title())}</li>" for t in things)
+                + "</ul>"
+            )
+        parts.append(f"<h3>{esc(rng.choice(w['section_steps']))}</h3>")
+        for k, para in enumerate(paras[1 : rng.randint(4, 7)], start=1):
+            label = f"<strong>Step {k}</strong>" if m["steps"] else ""
+            parts.append(f'<div class="step">{label}<p>{esc(para)}</p></div>')
+        if m["tips"]:
+            parts.append(
+                f"<h3>{esc(rng.choice(w['section_tips']))}</h3><ul><li>"
+                + esc(rng.choice(paras[-2:]).split(". ")[0])
+                + "</li></ul>"
+            )
+        if m["refs"]:
+            parts.append(
+                f"<h3>{esc(rng.choice(w['section_refs']))}</h3><ul>"
+                + "".join(
+                    f"<li>{esc(s)}: {esc(topic)}</li>"
+                    for s in rng.sample(w["ref_sites"], rng.randint(1, 3))
+                )
+                + "</ul>"
+            )
+    else:
+        m = _markers(ctx, {"source": 0.6, "box": 0.8, "republish": 0.3, "submit": 0.4})
+        title = art.title
+        site = rng.choice(w["directory_domains"])
+        expert = name.replace(" ", "_")
+        parts = [f"<h1>{esc(title)}</h1>", f'<p class="byline">By {esc(name)}</p>']
+        parts += [f"<p>{esc(p)}</p>" for p in paras]
+        if m["box"]:
+            parts.append(
+                f"<h3>{esc(rng.choice(w['directory_boxes']))}</h3><p>{esc(name)} writes about "
+                f'{esc(topic.lower())}. Visit <a href="https://{ctx.domain}/go/{slugify(topic)}">'
+                f"{esc(topic)}</a> for more.</p>"
+            )
+        if m["source"]:
+            parts.append(f"<p>Article Source: http://{esc(site)}/?expert={esc(expert)}</p>")
+        if m["republish"]:
+            parts.append(f"<p>{esc(rng.choice(w['republish']))}</p>")
+        if m["submit"]:
+            parts.insert(0, '<div class="nav"><a href="/submit">Submit Articles</a></div>')
+    parts.insert(rng.randint(1, len(parts)), ad_unit)
+    if rng.random() < 0.6:
+        titles = unrelated_titles(rng, res, art.title, rng.randint(4, 8))
+        parts.append(
+            recs_block(
+                rng, res, titles, rng.choice(w["related_heading"]), "en", ctx.prefix,
+                ctx.domain, False,
+            )
+        )
+    if rng.random() < 0.3:
+        searches = rng.sample(w["ad_keywords"], 4)
+        parts.append(
+            "<h4>Related Searches</h4>"
+            + "".join(f'<a href="/s/{slugify(k + " " + topic)}">{esc(k)} {esc(topic)}</a>'
+                      for k in searches)
+        )
+    return doc(title, "en", "".join(parts))
+
+
 def _insert(html: str, rx: re.Pattern[str], fragment: str, after: bool, last: bool = False) -> str:
     """Insert a fragment before/after the first (or last) match; append when there is none."""
     matches = list(rx.finditer(html)) if last else [m for m in [rx.search(html)] if m]
@@ -992,6 +1090,7 @@ FARM_TEMPLATES: dict[str, Callable[[Ctx], str]] = {
     "scraper_feed": scraper_feed,
     "wire_mill": wire_mill,
     "pr_mill": pr_mill,
+    "howto_farm": howto_farm,
 }
 # Doorways need no article, and real ones are a small share of farms: keep them a minority.
 FARM_WEIGHTS = {
@@ -1003,6 +1102,7 @@ FARM_WEIGHTS = {
     "scraper_feed": 2,
     "wire_mill": 2,
     "pr_mill": 1,
+    "howto_farm": 1,
 }
 
 

@@ -11,6 +11,7 @@ import hashlib
 from farmdetect.features import (
     ai_text,
     chrome,
+    classic,
     clickbait,
     content,
     doorway,
@@ -33,6 +34,7 @@ FAMILIES: tuple[Family, ...] = (
     ai_text.family,
     doorway.family,
     monetization.family,
+    classic.family,
 )
 
 # Full dotted names (``hashtags.title_overlap``), family by family, in declaration order, then

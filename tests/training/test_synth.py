@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
@@ -227,3 +228,21 @@ def test_template_farms_usually_carry_a_post_line_but_not_always(pages: list[Rec
     bylined = [p for p in farms if 'author">By ' in p.html]
     assert 0.5 * len(farms) < len(dated) < len(farms)
     assert 0.4 * len(farms) < len(bylined) < len(farms)
+
+
+def test_howto_farm_imitates_how_to_farms_and_directories(res: synth.Resources) -> None:
+    from farmdetect.features import classic
+
+    art = _articles()[0]
+    fired = styles_ehow = styles_dir = 0
+    n = 60
+    for i in range(n):
+        ctx = synth.Ctx(random.Random(i), res, art, "farm.example", "en", "td-")
+        html = synth.howto_farm(ctx)
+        page = Page.from_str(html, url="https://farm.example/x/")
+        fired += bool(classic.extract(page).markers)
+        styles_ehow += html.count("<h1>How to ") == 1
+        styles_dir += "Article Source: http://" in html
+    # both styles appear, and the precise marker is on many pages but not on all of them
+    assert styles_ehow > n // 3 and styles_dir > 0
+    assert 0 < fired < n
