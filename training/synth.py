@@ -1110,7 +1110,8 @@ FARM_WEIGHTS = {
 def legit_news(ctx: Ctx, related: list[str]) -> str:
     """Hard negative: a legit publisher template with a byline and date, topic tags that name
     the section and body topics (not the title), *related* article links from the same site or
-    sharing the story's words, a newsletter box, share buttons, sometimes ads and chrome."""
+    sharing the story's words, sometimes a "Most Popular" box of viral headlines, a newsletter
+    box, share buttons, sometimes ads and chrome."""
     rng, res, art = ctx.rng, ctx.res, ctx.art
     lw = res.words["legit"]
     lang = art.lang
@@ -1127,6 +1128,7 @@ def legit_news(ctx: Ctx, related: list[str]) -> str:
             "chrome": 0.35,
             "hashtag_topic": 0.1,
             "syndicated": 0.08,
+            "popular": 0.35,
         },
     )
     site = art.host or "example-news.org"
@@ -1183,6 +1185,13 @@ def legit_news(ctx: Ctx, related: list[str]) -> str:
             section=section
         )
         parts.append(recs_block(rng, res, related, head, lang, p, site, False))
+    if m["popular"]:
+        # A "Most Popular" box of the site's own viral headlines: news and lifestyle sites run
+        # them (popsugar, today.com), so clickbait in the tail alone is no farm signal. The
+        # heading does not claim the items are related to the story.
+        head = rng.choice(["Most Popular", "Trending Now", "Most Read", f"Popular on {site}"])
+        titles = rng.sample(res.clickbait, min(len(res.clickbait), rng.randint(4, 6)))
+        parts.append(recs_block(rng, res, titles, head, "en", p, site, False))
     if m["newsletter"]:
         nl = rng.choice(lw["newsletter"].get(lang) or lw["newsletter"]["en"]).format(site=site)
         parts.append(
