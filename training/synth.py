@@ -1080,6 +1080,10 @@ def inject_legit(ctx: Ctx, related: list[str]) -> str:
 
 # Share of synthetic pages built by injection into the source page (when it is available).
 INJECT_SHARE = 0.35
+# Share of synthetic pages (farms and hard negatives alike) scored without a URL. 10 % of the
+# real legit pages have none and every real farm has one, so without this the model learned
+# "no URL = legit", wrong for `farmdetect audit page.html` without --url.
+NO_URL_SHARE = 0.1
 
 FARM_TEMPLATES: dict[str, Callable[[Ctx], str]] = {
     "seed_clone": seed_clone,
@@ -1264,8 +1268,10 @@ class RelatedIndex:
 
 
 # ---------------------------------------------------------------------------- driver
-def _record(html: str, art: Article, template: str, label: int, url: str) -> Record:
-    pid = "s" + hashlib.sha1(html.encode("utf-8", "surrogatepass")).hexdigest()[:15]
+def _record(html: str, art: Article, template: str, label: int, url: str | None) -> Record:
+    # the id names the page *and* its URL: URL features differ with and without one
+    key = (url or "") + "\n" + html
+    pid = "s" + hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:15]
     return Record(
         id=pid,
         dataset="synthetic",
@@ -1314,7 +1320,8 @@ def generate(
                 f"/news/{slugify(art.title)}-{rng.randint(1000, 99999)}",
             ]
         )
-        out.append(_record(html, art, tname, 1, f"https://{domain}{path}"))
+        url = None if rng.random() < NO_URL_SHARE else f"https://{domain}{path}"
+        out.append(_record(html, art, tname, 1, url))
     index = RelatedIndex(arts, res.plain_headlines)
     for i in range(n_hard):
         rng = random.Random(f"{seed}:hard:{i}")
@@ -1337,5 +1344,5 @@ def generate(
             if host_of(art.url)
             else f"https://{art.host or 'example-news.org'}/{slugify(art.title)}"
         )
-        out.append(_record(html, art, template, 0, url))
+        out.append(_record(html, art, template, 0, None if rng.random() < NO_URL_SHARE else url))
     return out
