@@ -28,6 +28,16 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
 PREDICT_THREADS = 1
 
 
+@dataclass(frozen=True)
+class Explanation:
+    """One pass over a batch of vectors: what the scorer needs, each computed once."""
+
+    raw: np.ndarray  # the margin per row (the sum of its contributions)
+    contributions: np.ndarray  # rows x (features + 1), last column the bias
+    flags: np.ndarray  # rows x features, bool: in the legit tail (all False without novelty)
+    novelty: np.ndarray | None  # the novelty count per row, None without novelty
+
+
 @dataclass
 class Model:
     """A LightGBM booster with its card: calibration, threshold, feature names, version, and
@@ -79,12 +89,20 @@ class Model:
         to raw_scores. LightGBM's SHAP values, with the novelty count's share split evenly over
         the features in the legit tail (to the bias when there are none), plus the novelty
         weight on each of those features."""
+        return self.explain(X).contributions
+
+    def explain(self, X: np.ndarray) -> Explanation:
+        """Margin, contributions, tail flags and novelty count in one LightGBM call: the margin
+        is the contributions' row sum (LightGBM's SHAP values sum to its raw score)."""
+        X = np.atleast_2d(X)
         if self.novelty is None:
-            return self._predict(X, pred_contrib=True)
+            contrib = self._predict(X, pred_contrib=True)
+            flags = np.zeros(X.shape, dtype=bool)
+            return Explanation(contrib.sum(axis=1), contrib, flags, None)
         X_in, flags = self.novelty.with_flags(X)
-        out = self.novelty.fold_count(self._predict(X_in, pred_contrib=True), flags)
-        out[:, :-1] += self.novelty.weight * self.novelty.credit(flags)
-        return out
+        contrib = self.novelty.fold_count(self._predict(X_in, pred_contrib=True), flags)
+        contrib[:, :-1] += self.novelty.weight * self.novelty.credit(flags)
+        return Explanation(contrib.sum(axis=1), contrib, flags, X_in[:, -1])
 
     def unusual(self, values: dict[str, float]) -> list[str]:
         """The page's measurements that few legitimate pages reach (empty without novelty)."""

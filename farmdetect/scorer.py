@@ -125,16 +125,16 @@ class Scorer:
         if self.model is None:
             return verdict
         X = np.asarray([[values[n] for n in FEATURE_NAMES]], dtype=float)
-        raw = self.model.raw_scores(X)
-        score = float(self.model.calibrate(raw)[0])
-        contrib = self.model.contributions(X)[0][:-1]
+        why = self.model.explain(X)
+        score = float(self.model.calibrate(why.raw)[0])
+        contrib = why.contributions[0][:-1]
         order = np.argsort(-np.abs(contrib))[:TOP_FEATURES]
         verdict.score = score
         assert self.threshold is not None
         verdict.label = "farm" if score >= self.threshold else "ok"
-        verdict.unusual = self.model.unusual(values)
-        if self.model.novelty is not None:
-            verdict.novelty = float(self.model.novelty.count(X)[0])
+        verdict.unusual = [FEATURE_NAMES[i] for i in np.flatnonzero(why.flags[0])]
+        if why.novelty is not None:
+            verdict.novelty = float(why.novelty[0])
         verdict.top_features = [
             {"name": FEATURE_NAMES[i], "value": values[FEATURE_NAMES[i]],
              "contribution": round(float(contrib[i]), 4)}

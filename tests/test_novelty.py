@@ -228,3 +228,17 @@ def test_grouped_count_enters_the_margin_once_per_group(tmp_path: Path) -> None:
     shap = model.booster.predict(np.column_stack([X, [1.0]]), pred_contrib=True)[0]
     j = FEATURE_NAMES.index("chrome.strong_phrases")
     assert contrib[j] == pytest.approx(shap[j] + shap[-2] / 2 + 0.75 / 2)
+
+
+def test_explain_agrees_with_the_separate_calls(tmp_path: Path) -> None:
+    cut = {"hashtags.title_overlap": 0.5, "chrome.strong_phrases": 0.0, "rewrite.wire_hits": 1e9}
+    model = load_model(with_novelty(make_model(tmp_path, extra_inputs=1), cut, 0.75))
+    v = audit(fixture_page("seed_style_farm.html"), model=model)
+    X = np.asarray([[v.features[n] for n in FEATURE_NAMES]] * 2)
+    why = model.explain(X)
+    assert np.allclose(why.raw, model.raw_scores(X), atol=1e-9)
+    assert np.allclose(why.contributions, model.contributions(X))
+    assert [FEATURE_NAMES[i] for i in np.flatnonzero(why.flags[0])] == model.unusual(v.features)
+    assert why.novelty is not None and list(why.novelty) == [2.0, 2.0]
+    plain = load_model(make_model(tmp_path / "plain")).explain(X)
+    assert plain.novelty is None and not plain.flags.any()
