@@ -504,38 +504,67 @@ def viral_2016(ctx: Ctx) -> str:
 
 
 def ai_listicle(ctx: Ctx) -> str:
-    """Imitates AI mass-content sites (wcxb freederia / gardenwith.me / steamritual): generic
-    intro, 'Key Takeaways', templated H2 sections over reused text, an FAQ, a 'Conclusion'."""
+    """Imitates AI mass-content sites (wcxb freederia / gardenwith.me / terabyte / steamritual /
+    mattressnap): a generic intro, templated (often numbered) H2 sections over re-voiced text
+    with em-dashes and "**Term:** ..." lead-in lists, a few outbound "according to" links,
+    sometimes "Key Takeaways", a "Conclusion", a table of contents or an FAQ.
+
+    The rates follow what the seven real AI-content farm pages measure, not a caricature: stock
+    LLM phrases ~1-3 per 1,000 words (not 7), em-dashes on most pages, bold lead-ins and
+    listicle headings on about half, a conclusion heading on under half, an FAQ rarely (the
+    first version put stock phrases at 7/1k and an FAQ on two thirds of pages, so the model
+    learned thresholds no real AI farm reaches)."""
     rng, res, art = ctx.rng, ctx.res, ctx.art
     ai = res.words["ai"]
     m = _markers(
         ctx,
         {
-            "intro": 0.8,
-            "takeaways": 0.65,
-            "faq": 0.65,
-            "conclusion": 0.8,
-            "toc": 0.4,
+            "intro": 0.5,
+            "takeaways": 0.3,
+            "faq": 0.15,
+            "conclusion": 0.45,
+            "toc": 0.15,
             "related": 0.35,
-            "spin": 0.4,
+            "spin": 0.3,
             "ads": 0.4,
-            "llm_voice": 0.7,
-            "markdown": 0.2,
-            "author": 0.5,
+            "llm_voice": 0.6,
+            "markdown": 0.15,
+            "author": 0.3,
+            "em_dash": 0.8,
+            "leadins": 0.45,
+            "numbered": 0.55,
+            "cites": 0.6,
         },
     )
     cw = content_words(art.title)
     topic = " ".join(cw[:3]).title() if cw else art.title
     paras = list(art.paragraphs)
     if m["spin"]:
-        paras = spin(paras, rng, res, 0.3, 0.1)
+        paras = spin(paras, rng, res, 0.2, 0.05)
     if m["llm_voice"]:
-        paras = llm_voice(paras, rng, ai, rng.uniform(0.2, 0.7))
+        paras = llm_voice(paras, rng, ai, rng.uniform(0.03, 0.15))
+    if m["em_dash"]:
+        # the model's favourite punctuation: a clause set off by em-dashes
+        paras = [
+            p.replace(", ", rng.choice([" — ", "—"]), 1) if rng.random() < 0.15 else p
+            for p in paras
+        ]
     if m["markdown"]:
         # Raw model output pasted into the CMS: markdown syntax left in the visible text.
         paras = [
             f"**{p.split(' ', 3)[0].strip(',.')}:** {p}" if rng.random() < 0.5 else p for p in paras
         ]
+    if m["cites"]:
+        # "According to Wikipedia / the CDC ...": outbound links to reference sites
+        for _ in range(rng.randint(1, 3)):
+            i = rng.randrange(len(paras))
+            site, name = rng.choice(
+                [("en.wikipedia.org/wiki/", "Wikipedia"), ("www.cdc.gov/", "the CDC"),
+                 ("www.nih.gov/", "the NIH"), ("www.britannica.com/topic/", "Britannica")]
+            )
+            href = f"https://{site}{slugify(topic).replace('-', '_')}"
+            rest = paras[i][:1].lower() + paras[i][1:]
+            paras[i] = f'According to <a href="{href}">{name}</a>, {rest}'
     parts = [f"<h1>{esc(art.title)}</h1>"]
     if m["author"]:
         parts.append(f'<span class="author">By {esc(rng.choice(ai["authors"]))}</span>')
@@ -545,14 +574,17 @@ def ai_listicle(ctx: Ctx) -> str:
         firsts = [re.split(r"(?<=[.!?])\s+", p)[0] for p in paras[: rng.randint(3, 5)]]
         parts.append(
             f"<h2>{esc(rng.choice(ai['key_takeaways']))}</h2><ul>"
-            + "".join(f"<li>{esc(s)}</li>" for s in firsts)
+            + "".join(f"<li>{_html_text(s)}</li>" for s in firsts)
             + "</ul>"
         )
     headings = rng.sample(ai["section_heading"], min(len(ai["section_heading"]), 6))
     sections = []
-    step = max(1, len(paras) // max(1, min(6, len(paras) // 2)))
+    n_sections = max(2, min(5, len(paras) // 3))
+    step = max(1, -(-len(paras) // n_sections))
     for i, start in enumerate(range(0, len(paras), step)):
         h = headings[i % len(headings)].format(topic=topic)
+        if m["numbered"]:
+            h = f"{i + 1}. {h}"
         sections.append((h, paras[start : start + step]))
     if m["toc"]:
         parts.append(
@@ -560,10 +592,20 @@ def ai_listicle(ctx: Ctx) -> str:
             + "".join(f'<li><a href="#s{i}">{esc(h)}</a></li>' for i, (h, _) in enumerate(sections))
             + "</ul></div>"
         )
+    leadin_at = rng.randrange(len(sections)) if m["leadins"] else -1
     for i, (h, ps) in enumerate(sections):
-        parts.append(
-            f'<h2 id="s{i}">{esc(h)}</h2>' + paras_html(ps, rng, res, 0.5 if m["ads"] else 0)
+        body = "".join(
+            f"<p>{_html_text(p)}</p>"
+            + (ad_slot(rng, res) if m["ads"] and rng.random() < 0.2 else "")
+            for p in ps
         )
+        if i == leadin_at:
+            terms = [w.title() for w in content_words(" ".join(ps))[:12:3]] or [topic]
+            items = [(t, rng.choice(ai["faq_a"]).format(topic=t)) for t in terms]
+            body += "<ul>" + "".join(
+                f"<li><strong>{esc(t)}:</strong> {esc(a)}</li>" for t, a in items
+            ) + "</ul>"
+        parts.append(f'<h2 id="s{i}">{esc(h)}</h2>{body}')
     if m["faq"]:
         qs = rng.sample(ai["faq_q"], rng.randint(3, 5))
         parts.append(
@@ -598,6 +640,12 @@ def ai_listicle(ctx: Ctx) -> str:
         "en",
         f'<article class="{cls(rng, ctx.prefix, "post")}">{"".join(parts)}</article>',
     )
+
+
+def _html_text(p: str) -> str:
+    """A paragraph that may hold one generated <a href> citation: escape all but that link."""
+    m = re.match(r'According to (<a href="[^"<>]+">[^<>]+</a>)(, .*)$', p, re.DOTALL)
+    return f"According to {m.group(1)}{esc(m.group(2))}" if m else esc(p)
 
 
 def llm_voice(paragraphs: list[str], rng: random.Random, ai: dict, rate: float) -> list[str]:
