@@ -662,12 +662,21 @@ def llm_voice(paragraphs: list[str], rng: random.Random, ai: dict, rate: float) 
 
 def city_doorway(ctx: Ctx) -> str:
     """Imitates local-SEO doorway pages (wcxb superbpestexterminator / homeyou): '<service> in
-    <town>' pages stamped from one text with the town swapped in, a nearby-towns link list and
-    phone calls to action. The source article only seeds the randomness and the CV group."""
+    <town>' pages stamped from one text with the town swapped in, bulked out with ordinary
+    prose (the source article, spun), a list of sibling pages for other towns under the same
+    URL pattern, phone calls to action."""
     rng, res = ctx.rng, ctx.res
     d = res.words["doorway"]
     m = _markers(
-        ctx, {"nearby": 0.8, "cta": 0.7, "faq": 0.3, "stuffed_footer": 0.5, "place_blurb": 0.3}
+        ctx,
+        {
+            "nearby": 0.8,
+            "cta": 0.7,
+            "faq": 0.3,
+            "stuffed_footer": 0.3,
+            "place_blurb": 0.3,
+            "filler": 0.7,
+        },
     )
     service, town, state = (
         rng.choice(d["services"]),
@@ -687,8 +696,14 @@ def city_doorway(ctx: Ctx) -> str:
     elif shape < 0.7:
         ctx.path = f"/{state.lower()}/{slugify(service)}-{slugify(town)}-costs"
     parts = [f"<h1>{esc(title)}</h1>"]
-    for _ in range(rng.randint(4, 8)):
-        parts.append("<p>" + esc(" ".join(rng.sample(sents, rng.randint(2, 4)))) + "</p>")
+    # A few stamped sentences per paragraph, and (usually) paragraphs of ordinary prose between
+    # them (the source article, spun): real doorways bulk their pages out (homeyou: 1,300
+    # words), so their word and n-gram repetition is near a normal page's (top word 3 % of the
+    # words on both real ones), not the keyword wall of the first version (18 %).
+    filler = spin(ctx.art.paragraphs, rng, res, 0.2, 0.1) if m["filler"] else []
+    for i in range(rng.randint(3, 6)):
+        parts.append("<p>" + esc(" ".join(rng.sample(sents, rng.randint(1, 2)))) + "</p>")
+        parts += [f"<p>{esc(p)}</p>" for p in filler[i * 2 : i * 2 + 2]]
     if m["place_blurb"]:
         # an encyclopedia lead about the town pasted in as filler (superbpest's Wikipedia blurb)
         place = {
@@ -711,12 +726,19 @@ def city_doorway(ctx: Ctx) -> str:
             f"<p>{esc(rng.choice(sents))}</p>"
         )
     if m["nearby"]:
-        towns = rng.sample([t for t in d["towns"] if t != town], rng.randint(5, 12))
+        # the sibling pages: the same URL with another town in the slot (superbpest links 131)
+        def sibling(t: str) -> str:
+            if ctx.path and ctx.path.endswith("-costs"):
+                return f"/{state.lower()}/{slugify(service)}-{slugify(t)}-costs"
+            if ctx.path:
+                return f"/{slugify(service)}-in-{slugify(t)}-{state.lower()}/"
+            return f"/{slugify(service + ' ' + t)}/"
+
+        towns = rng.sample([t for t in d["towns"] if t != town], rng.randint(5, 29))
         parts.append(
             f"<h2>{esc(rng.choice(d['nearby_heading']))}</h2><ul>"
             + "".join(
-                f'<li><a href="/{slugify(service + " " + t)}/">{esc(service)} in {esc(t)}</a></li>'
-                for t in towns
+                f'<li><a href="{sibling(t)}">{esc(service)} in {esc(t)}</a></li>' for t in towns
             )
             + "</ul>"
         )
@@ -784,7 +806,16 @@ def wire_mill(ctx: Ctx) -> str:
     the agency dateline and attribution, no byline, a 'Latest News' sidebar of unrelated items."""
     rng, res, art = ctx.rng, ctx.res, ctx.art
     m = _markers(
-        ctx, {"dateline": 0.7, "wire": 0.8, "latest": 0.7, "chrome": 0.5, "ads": 0.5, "tags": 0.3}
+        ctx,
+        {
+            "dateline": 0.7,
+            "wire": 0.8,
+            "latest": 0.7,
+            "chrome": 0.5,
+            "ads": 0.5,
+            "tags": 0.3,
+            "rights": 0.6,
+        },
     )
     paras = list(art.paragraphs)
     if m["wire"]:
@@ -801,6 +832,10 @@ def wire_mill(ctx: Ctx) -> str:
     ]
     if m["tags"]:
         parts.append(f"<p>{esc(hashtags(art.title, rng))}</p>")
+    if m["rights"]:
+        # the agency's own rights line, pasted with its story (turkishpress "© 2008 AFP")
+        agency = rng.choice(["AFP", "Reuters", "AP", "Agence France-Presse", "Associated Press"])
+        parts.append(f"<p>Copyright © {rng.randint(2007, 2016)} {agency}. All rights reserved.</p>")
     side = ""
     if m["latest"]:
         titles = unrelated_titles(rng, res, art.title, rng.randint(5, 10))
@@ -1007,10 +1042,33 @@ def _insert(html: str, rx: re.Pattern[str], fragment: str, after: bool, last: bo
     return html[:pos] + fragment + html[pos:]
 
 
-def bloat(html: str, rng: random.Random, res: Resources, lang: str) -> str:
+# What real pages of both classes carry and the first templates lacked (measured on the real
+# labelled pages): a rights line in the footer (60 % of legit pages and 94 % of real farms have
+# one; 23 % of template farms had), og:title (54 % / 65 %; 19 % of synthetic pages had), and
+# ad-network scripts (21 % of legit pages, 47 % of real farms; 11 % of synthetic pages).
+RIGHTS_LINE_P = 0.75
+OG_TITLE_P = 0.6
+AD_SCRIPTS_P = {True: 0.45, False: 0.2}  # farm: p
+_AD_SCRIPT_SRCS = (
+    "https://pagead2.googlesyndication.com/pagead/js/adsbygoogle.js?client=ca-pub-{n}",
+    "https://securepubads.g.doubleclick.net/tag/js/gpt.js",
+    "https://c.amazon-adsystem.com/aax2/apstag.js",
+    "https://acdn.adnxs.com/ast/ast.js",
+    "https://cdn.taboola.com/libtrc/site{n}/loader.js",
+    "https://jsc.mgid.com/site/{n}.js",
+    "https://www.ezojs.com/ezoic/sa.min.js?ezoic={n}",
+    "https://a.propellerads.com/{n}.js",
+)
+_TITLE = re.compile(r"<title>([^<]*)</title>", re.I)
+
+
+def bloat(
+    html: str, rng: random.Random, res: Resources, lang: str, site: str, farm: bool
+) -> str:
     """Wrap a generated page in the weight of a real CMS page (scripts, styles, menus, footer
-    links), drawn from one distribution for farms and hard negatives alike, so page size and
-    text/HTML ratio say nothing about the label."""
+    links, a rights line, og:title), drawn from one distribution for farms and hard negatives
+    alike, so page size and text/HTML ratio say nothing about the label. Ad-network scripts
+    follow the real rates of each class (AD_SCRIPTS_P)."""
     n_js = rng.randint(2, 30)
     head = "".join(
         f'<script src="https://cdn{rng.randint(1, 9)}.example.net/js/{rng.getrandbits(32):x}.js">'
@@ -1019,6 +1077,13 @@ def bloat(html: str, rng: random.Random, res: Resources, lang: str) -> str:
     )
     head += "<script>var _q=window._q||[];" + "_q.push(1);" * rng.randint(50, 6000) + "</script>"
     head += "<style>" + "a{color:#333}" * rng.randint(20, 3000) + "</style>"
+    if rng.random() < AD_SCRIPTS_P[farm]:
+        srcs = rng.sample(_AD_SCRIPT_SRCS, rng.randint(1, 4))
+        n = rng.randint(1000, 99999)
+        head += "".join(f'<script async src="{esc(u.format(n=n))}"></script>' for u in srcs)
+    title = _TITLE.search(html)
+    if title and rng.random() < OG_TITLE_P:
+        head += f'<meta property="og:title" content="{title.group(1)}">'
     sections = lst(res.words["legit"], "sections", lang)
     menu = [rng.choice(sections) for _ in range(rng.randint(5, 40))]
     nav = "<nav><ul>" + "".join(f'<li><a href="/{slugify(m)}/">{esc(m)}</a></li>' for m in menu)
@@ -1028,7 +1093,11 @@ def bloat(html: str, rng: random.Random, res: Resources, lang: str) -> str:
         f'<li><a href="/{slugify(w)}/">{esc(w)}</a></li>'
         for w in rng.sample(foot_words + sections, rng.randint(3, len(foot_words)))
     )
-    foot += "</ul></footer>"
+    foot += "</ul>"
+    if rng.random() < RIGHTS_LINE_P:
+        name = site.split(".")[-2] if site.count(".") else site
+        foot += f"<p>© {rng.randint(2008, 2025)} {esc(name.title())}. All rights reserved.</p>"
+    foot += "</footer>"
     html = _insert(html, _HEAD_CLOSE, head, after=False)
     html = _insert(html, _BODY_OPEN, nav, after=True)
     return _insert(html, _BODY_CLOSE, foot, after=False, last=True)
@@ -1039,15 +1108,17 @@ def bloat(html: str, rng: random.Random, res: Resources, lang: str) -> str:
 # without them taught the first models "no date = farm", the opposite of the real pages.
 FARM_DATE_P = 0.75
 FARM_BYLINE_P = 0.7
+# Wire-copy mills paste the agency story without a byline (all three real ones have none).
+BYLINE_P = {"wire_mill": 0.15}
 # Share of farm bylines that name a generic account rather than a persona.
 FARM_GENERIC_AUTHOR_P = 0.35
 
 
-def post_meta(html: str, ctx: Ctx) -> str:
+def post_meta(html: str, ctx: Ctx, byline_p: float = FARM_BYLINE_P) -> str:
     """Give a template farm the CMS post line real farms have: 'By admin · March 3, 2024'."""
     rng, lw = ctx.rng, ctx.res.words["legit"]
     parts = []
-    if rng.random() < FARM_BYLINE_P:
+    if rng.random() < byline_p:
         generic = ctx.res.words["farm_authors"]
         name = rng.choice(generic if rng.random() < FARM_GENERIC_AUTHOR_P else lw["names"])
         parts.append(f'<span class="{ctx.prefix}author">By {esc(name)}</span>')
@@ -1360,14 +1431,24 @@ def generate(
             tname = "inject_farm"
             html = inject_farm(ctx)
         else:
-            html = bloat(post_meta(FARM_TEMPLATES[tname](ctx), ctx), rng, res, ctx.lang)
-        path = ctx.path or rng.choice(
+            html = bloat(
+                post_meta(FARM_TEMPLATES[tname](ctx), ctx, BYLINE_P.get(tname, FARM_BYLINE_P)),
+                rng,
+                res,
+                ctx.lang,
+                domain,
+                True,
+            )
+        # mostly a title slug; sometimes a bare id (turkishpress "news.asp?id=208777")
+        path = ctx.path or rng.choices(
             [
                 f"/{slugify(art.title)}/",
                 f"/20{rng.randint(16, 25)}/{rng.randint(1, 12):02d}/{slugify(art.title)}.html",
                 f"/news/{slugify(art.title)}-{rng.randint(1000, 99999)}",
-            ]
-        )
+                f"/news.asp?id={rng.randint(10000, 999999)}",
+            ],
+            [3, 3, 3, 1],
+        )[0]
         url = None if rng.random() < NO_URL_SHARE else f"https://{domain}{path}"
         out.append(_record(html, art, tname, 1, url))
     index = RelatedIndex(arts, res.plain_headlines)
@@ -1386,7 +1467,9 @@ def generate(
         if art.html and rng.random() < INJECT_SHARE:
             template, html = "inject_legit", inject_legit(ctx, related)
         else:
-            template, html = "legit_news", bloat(legit_news(ctx, related), rng, res, art.lang)
+            site = art.host or "example-news.org"
+            page = legit_news(ctx, related)
+            template, html = "legit_news", bloat(page, rng, res, art.lang, site, False)
         url = (
             art.url
             if host_of(art.url)
