@@ -1241,8 +1241,10 @@ def legit_news(ctx: Ctx, related: list[str]) -> str:
     m = _markers(
         ctx,
         {
-            "byline": 0.9,
-            "date": 0.9,
+            # real legit pages: 74 % carry a byline, 37 % a machine-readable date
+            "byline": 0.75,
+            "date": 0.45,
+            "cites": 0.6,
             "tags": 0.55,
             "related": 0.9,
             "newsletter": 0.6,
@@ -1285,10 +1287,18 @@ def legit_news(ctx: Ctx, related: list[str]) -> str:
             '<div class="share"><a href="#">Share</a><a href="#">Tweet</a>'
             '<a href="#">Email</a></div>'
         )
-    parts.append(
-        f'<div class="{cls(rng, p, "article-body")}">'
-        f"{paras_html(art.paragraphs, rng, res, 0.4 if m['ads'] else 0)}</div>"
-    )
+    body = paras_html(art.paragraphs, rng, res, 0.4 if m["ads"] else 0)
+    if m["cites"]:
+        # reporters link their sources: a quarter of a real legit page's links go off-site
+        for _ in range(rng.randint(1, 4)):
+            src = rng.choice(["www.reuters.com", "www.gov.uk", "www.who.int", "en.wikipedia.org",
+                              "www.nature.com", "twitter.com", "www.sec.gov", "www.bbc.co.uk"])
+            link = f' (<a href="https://{src}/{slugify(art.title)}">{esc(src)}</a>)'
+            # after a random paragraph of the story
+            ends = [m.start() for m in re.finditer(r"</p>", body)]
+            at = rng.choice(ends) if ends else len(body)
+            body = body[:at] + link + body[at:]
+    parts.append(f'<div class="{cls(rng, p, "article-body")}">{body}</div>')
     if m["tags"]:
         title_words = set(content_words(art.title))
         body_words = [w for w in content_words(" ".join(art.paragraphs)) if w not in title_words]
@@ -1430,6 +1440,11 @@ def generate(
         if art.html and rng.random() < INJECT_SHARE:
             tname = "inject_farm"
             html = inject_farm(ctx)
+            if art.host:
+                # the farm runs this template: the source site's own absolute links are its
+                # internal links now (left as they were, 64 % of an injected farm's links were
+                # external, against 25 % on real legit pages and 9 % on real farms)
+                html = html.replace(f"//{art.host}/", f"//{domain}/")
         else:
             html = bloat(
                 post_meta(FARM_TEMPLATES[tname](ctx), ctx, BYLINE_P.get(tname, FARM_BYLINE_P)),
