@@ -1047,6 +1047,9 @@ def _insert(html: str, rx: re.Pattern[str], fragment: str, after: bool, last: bo
 # one; 23 % of template farms had), og:title (54 % / 65 %; 19 % of synthetic pages had), and
 # ad-network scripts (21 % of legit pages, 47 % of real farms; 11 % of synthetic pages).
 RIGHTS_LINE_P = 0.75
+# Template farms were titled without the site name that hard negatives always carried, so a
+# short title had become a farm trait; real farm titles carry it too ("... - homeyou").
+FARM_TITLE_SUFFIX_P = 0.65
 OG_TITLE_P = 0.6
 AD_SCRIPTS_P = {True: 0.45, False: 0.2}  # farm: p
 _AD_SCRIPT_SRCS = (
@@ -1082,6 +1085,11 @@ def bloat(
         n = rng.randint(1000, 99999)
         head += "".join(f'<script async src="{esc(u.format(n=n))}"></script>' for u in srcs)
     title = _TITLE.search(html)
+    if title and farm and rng.random() < FARM_TITLE_SUFFIX_P:
+        # "Title | Site" / "Title - Site", as most real pages of both classes are titled
+        name = (site.split(".")[-2] if site.count(".") else site).title()
+        sep = rng.choice([" | ", " - ", " – "])
+        html = html.replace(title.group(0), f"<title>{title.group(1)}{sep}{esc(name)}</title>", 1)
     if title and rng.random() < OG_TITLE_P:
         head += f'<meta property="og:title" content="{title.group(1)}">'
     sections = lst(res.words["legit"], "sections", lang)
@@ -1348,7 +1356,8 @@ def legit_news(ctx: Ctx, related: list[str]) -> str:
             f"https://www.{rng.choice(['apnews.com', 'reuters.com', 'afp.com', 'dpa.com'])}/"
         )
         canonical += slugify(art.title)
-    return doc(f"{art.title} | {site}", lang, "".join(parts), canonical)
+    title = f"{art.title} | {site}" if rng.random() < 0.8 else art.title
+    return doc(title, lang, "".join(parts), canonical)
 
 
 class RelatedIndex:
