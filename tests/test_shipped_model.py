@@ -24,3 +24,14 @@ def test_legit_news_fixture_is_ok() -> None:
     v = audit(fixture_page("legit_news_related.html"), url=LEGIT_URL, model=load_model())
     assert v.label == "ok" and v.score is not None and v.score < v.threshold
     assert v.markers == []
+
+
+def test_no_tree_splits_on_the_ignored_size_inputs() -> None:
+    model = load_model()
+    ignored = model.card["ignored_inputs"]
+    assert {"content.n_words", "content.n_lines"} <= set(ignored)
+    splits = dict(
+        zip(model.booster.feature_name(), model.booster.feature_importance("split"), strict=True)
+    )
+    assert all(splits[name] == 0 for name in ignored)
+    assert sum(splits.values()) > 0
