@@ -1063,6 +1063,9 @@ def _insert(html: str, rx: re.Pattern[str], fragment: str, after: bool, last: bo
 # one; 23 % of template farms had), og:title (54 % / 65 %; 19 % of synthetic pages had), and
 # ad-network scripts (21 % of legit pages, 47 % of real farms; 11 % of synthetic pages).
 RIGHTS_LINE_P = 0.75
+# A sidebar of the site's headlines: template pages were 80 % article text (real legit pages
+# 41 %, real farms 56 %), so "little besides the article" had come to mean "synthetic".
+SIDEBAR_P = 0.8
 # Template farms were titled without the site name that hard negatives always carried, so a
 # short title had become a farm trait; real farm titles carry it too ("... - homeyou").
 FARM_TITLE_SUFFIX_P = 0.65
@@ -1109,6 +1112,13 @@ def bloat(
     if title and rng.random() < OG_TITLE_P:
         head += f'<meta property="og:title" content="{title.group(1)}">'
     sections = lst(res.words["legit"], "sections", lang)
+    if res.plain_headlines and rng.random() < SIDEBAR_P:
+        # the site's own headlines in a sidebar, as on most real pages of both classes
+        head = rng.choice(["Recent Posts", "Latest", "Most Read", "Editor's Picks", "Trending"])
+        items = rng.sample(res.plain_headlines, min(len(res.plain_headlines), rng.randint(5, 30)))
+        side = "".join(f'<li><a href="/{slugify(t)}/">{esc(t)}</a></li>' for t in items)
+        html = _insert(html, _BODY_CLOSE, f"<aside><h3>{head}</h3><ul>{side}</ul></aside>",
+                       after=False, last=True)
     menu = [rng.choice(sections) for _ in range(rng.randint(5, 40))]
     nav = "<nav><ul>" + "".join(f'<li><a href="/{slugify(m)}/">{esc(m)}</a></li>' for m in menu)
     nav += "</ul></nav>"
