@@ -1066,6 +1066,7 @@ RIGHTS_LINE_P = 0.75
 # A sidebar of the site's headlines: template pages were 80 % article text (real legit pages
 # 41 %, real farms 56 %), so "little besides the article" had come to mean "synthetic".
 SIDEBAR_P = 0.8
+ARCHIVE_P = 0.5
 # Template farms were titled without the site name that hard negatives always carried, so a
 # short title had become a farm trait; real farm titles carry it too ("... - homeyou").
 FARM_TITLE_SUFFIX_P = 0.65
@@ -1119,6 +1120,18 @@ def bloat(
         side = "".join(f'<li><a href="/{slugify(t)}/">{esc(t)}</a></li>' for t in items)
         html = _insert(html, _BODY_CLOSE, f"<aside><h3>{head}</h3><ul>{side}</ul></aside>",
                        after=False, last=True)
+    if rng.random() < ARCHIVE_P:
+        # category and archive lists: the other sidebar widgets of a CMS page
+        cats = rng.sample(sections, min(len(sections), rng.randint(4, 10)))
+        months = [f"{m} 20{y}" for y in rng.sample(range(15, 26), 3) for m in ("March", "June")]
+        widget = "".join(
+            f"<div><h3>{h}</h3><ul>"
+            + "".join(f'<li><a href="/{slugify(x)}/">{esc(x)} ({rng.randint(1, 300)})</a></li>'
+                      for x in xs)
+            + "</ul></div>"
+            for h, xs in (("Categories", cats), ("Archives", months))
+        )
+        html = _insert(html, _BODY_CLOSE, f"<aside>{widget}</aside>", after=False, last=True)
     menu = [rng.choice(sections) for _ in range(rng.randint(5, 40))]
     nav = "<nav><ul>" + "".join(f'<li><a href="/{slugify(m)}/">{esc(m)}</a></li>' for m in menu)
     nav += "</ul></nav>"
