@@ -100,13 +100,10 @@ class Model:
             flags = np.zeros(X.shape, dtype=bool)
             return Explanation(contrib.sum(axis=1), contrib, flags, None)
         X_in, flags = self.novelty.with_flags(X)
-        contrib = self.novelty.fold_count(self._predict(X_in, pred_contrib=True), flags)
-        contrib[:, :-1] += self.novelty.weight * self.novelty.credit(flags)
+        credit = self.novelty.credit(flags)
+        contrib = self.novelty.fold_count(self._predict(X_in, pred_contrib=True), credit)
+        contrib[:, :-1] += self.novelty.weight * credit
         return Explanation(contrib.sum(axis=1), contrib, flags, X_in[:, -1])
-
-    def unusual(self, values: dict[str, float]) -> list[str]:
-        """The page's measurements that few legitimate pages reach (empty without novelty)."""
-        return self.novelty.unusual(values) if self.novelty is not None else []
 
 
 def model_dir() -> Path:

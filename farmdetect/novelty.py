@@ -204,12 +204,12 @@ class Novelty:
         flags = self.flags(X)
         return np.column_stack([X, self.count_of(flags)]), flags
 
-    def fold_count(self, contrib: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    @staticmethod
+    def fold_count(contrib: np.ndarray, credit: np.ndarray) -> np.ndarray:
         """LightGBM contributions over (features, count, bias) -> over (features, bias): the
-        count's share is split over the page's features in the legit tail (``flags``) as the
-        count is (``credit``), or goes to the bias when there are none. Row sums are
-        unchanged."""
-        credit = self.credit(flags)
+        count's share is split over the page's features in the legit tail as the count is
+        (``credit``, from Novelty.credit), or goes to the bias when there are none. Row sums
+        are unchanged."""
         n = credit.sum(axis=1)
         share = contrib[:, -2]
         out = np.delete(contrib, -2, axis=1)
@@ -224,8 +224,12 @@ class Novelty:
             if isinstance(values, Mapping)
             else list(values)
         )
-        flags = self.flags(np.asarray([row], dtype=float))[0]
-        return [FEATURE_NAMES[i] for i in np.flatnonzero(flags)]
+        return flagged(self.flags(np.asarray([row], dtype=float))[0])
+
+
+def flagged(flags: np.ndarray) -> list[str]:
+    """Names of the measurements set in one page's row of flags, in FEATURE_NAMES order."""
+    return [FEATURE_NAMES[i] for i in np.flatnonzero(flags)]
 
 
 def spread_weight(model_raw: np.ndarray, novelty: np.ndarray) -> float:

@@ -10,6 +10,7 @@ import numpy as np
 
 from farmdetect.features import FEATURE_NAMES, Marker, extract
 from farmdetect.model import Model, default_model
+from farmdetect.novelty import flagged
 from farmdetect.page import Page
 from farmdetect.urls import host_of
 
@@ -132,7 +133,7 @@ class Scorer:
         verdict.score = score
         assert self.threshold is not None
         verdict.label = "farm" if score >= self.threshold else "ok"
-        verdict.unusual = [FEATURE_NAMES[i] for i in np.flatnonzero(why.flags[0])]
+        verdict.unusual = flagged(why.flags[0])
         if why.novelty is not None:
             verdict.novelty = float(why.novelty[0])
         verdict.top_features = [

@@ -1104,10 +1104,10 @@ def bloat(
         srcs = rng.sample(_AD_SCRIPT_SRCS, rng.randint(1, 4))
         n = rng.randint(1000, 99999)
         head += "".join(f'<script async src="{esc(u.format(n=n))}"></script>' for u in srcs)
+    name = (site.split(".")[-2] if site.count(".") else site).title()  # the site's own name
     title = _TITLE.search(html)
     if title and farm and rng.random() < FARM_TITLE_SUFFIX_P:
         # "Title | Site" / "Title - Site", as most real pages of both classes are titled
-        name = (site.split(".")[-2] if site.count(".") else site).title()
         sep = rng.choice([" | ", " - ", " – "])
         html = html.replace(title.group(0), f"<title>{title.group(1)}{sep}{esc(name)}</title>", 1)
     if title and rng.random() < OG_TITLE_P:
@@ -1142,8 +1142,7 @@ def bloat(
     )
     foot += "</ul>"
     if rng.random() < RIGHTS_LINE_P:
-        name = site.split(".")[-2] if site.count(".") else site
-        foot += f"<p>© {rng.randint(2008, 2025)} {esc(name.title())}. All rights reserved.</p>"
+        foot += f"<p>© {rng.randint(2008, 2025)} {esc(name)}. All rights reserved.</p>"
     foot += "</footer>"
     html = _insert(html, _HEAD_CLOSE, head, after=False)
     html = _insert(html, _BODY_OPEN, nav, after=True)

@@ -242,10 +242,12 @@ def oof_scores(
         X_test, test_flags = tails.with_flags(c.X_real[test])
         raw[test] = booster.predict(X_test, raw_score=True)
         nov[test] = X_test[:, -1]
+        test_credit = tails.credit(test_flags)
         if contrib is not None:
-            contrib[test] = tails.fold_count(booster.predict(X_test, pred_contrib=True), test_flags)
+            shap = booster.predict(X_test, pred_contrib=True)
+            contrib[test] = tails.fold_count(shap, test_credit)
         if credit is not None:
-            credit[test] = tails.credit(test_flags)
+            credit[test] = test_credit
         fold_of[test] = k
     return raw, nov, fold_of
 

@@ -51,6 +51,20 @@ def _shorten(text: str) -> str:
     return text if len(text) <= EVIDENCE_MAX_CHARS else text[: EVIDENCE_MAX_CHARS - 1] + "…"
 
 
+# Punctuation around a UI string or section heading ("Connect with us:", "» Tips & Warnings").
+LINE_STRIP = " \t:|»›>·•-–—…"
+_APOS = str.maketrans({"’": "'", "‘": "'"})
+
+
+def line_key(line: str) -> str:
+    """A short line as a phrase-list key: lower-cased, curly apostrophes straightened, the
+    surrounding punctuation stripped."""
+    line = line.lower()
+    if "’" in line or "‘" in line:
+        line = line.translate(_APOS)
+    return line.strip(LINE_STRIP)
+
+
 def ratio(num: float, den: float) -> float:
     """num/den, 0.0 when den is 0 (never NaN or inf)."""
     return float(num) / float(den) if den else 0.0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from farmdetect.features.base import Family, Result, phrases, ratio
+from farmdetect.features.base import Family, Result, line_key, phrases, ratio
 from farmdetect.page import Page
 
 FEATURES: tuple[str, ...] = (
@@ -27,8 +27,6 @@ FEATURES: tuple[str, ...] = (
 
 # A chrome string is a whole short line; longer lines are prose.
 SHORT_LINE_MAX_CHARS = 60
-_STRIP = " \t:|»›>·•-–—…"
-_APOS = str.maketrans({"’": "'", "‘": "'"})
 # Distinct strong phrases needed for chrome.template_phrases: the seed shows three; one alone
 # ("What are you looking for?" on a shop) is common on legit sites.
 MIN_STRONG_PHRASES = 2
@@ -57,9 +55,9 @@ def _chrome_sets() -> tuple[frozenset[str], frozenset[str]]:
     strong, weak = set(), set()
     for p in phrases("chrome_phrases"):
         if p.startswith("* "):
-            strong.add(_norm(p[2:]))
+            strong.add(line_key(p[2:]))
         else:
-            weak.add(_norm(p))
+            weak.add(line_key(p))
     return frozenset(strong), frozenset(weak - strong)
 
 
@@ -71,13 +69,6 @@ def _themes() -> tuple[tuple[str, ...], dict[str, str]]:
         prefix, _, theme = line.partition(" ")
         names[prefix] = theme.strip() or prefix
     return tuple(names), names
-
-
-def _norm(line: str) -> str:
-    line = line.lower()
-    if "’" in line or "‘" in line:
-        line = line.translate(_APOS)
-    return line.strip(_STRIP)
 
 
 def extract(page: Page) -> Result:
@@ -92,7 +83,7 @@ def extract(page: Page) -> Result:
         if len(line) > SHORT_LINE_MAX_CHARS:
             continue
         n_short += 1
-        key = _norm(line)
+        key = line_key(line)
         if key in strong_set:
             strong.setdefault(key, line)
             n_chrome += 1

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from farmdetect.features.base import Family, Result, phrases
+from farmdetect.features.base import Family, Result, line_key, phrases
 from farmdetect.page import Page
 
 FEATURES: tuple[str, ...] = (
@@ -40,7 +40,6 @@ HOWTO_OWN = frozenset({"things you'll need", "things you will need", "tips & war
                        "tips and warnings"})
 # ... and at least this many step lines.
 HOWTO_MIN_STEPS = 2
-_STRIP = " \t:|»›>·•-–—…"
 _STEP = re.compile(r"^step\s*\d{1,2}\b", re.IGNORECASE)
 
 
@@ -62,10 +61,6 @@ def _lists() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
     return frozenset(sections), frozenset(ads), tuple(credits)
 
 
-def _norm(line: str) -> str:
-    return line.lower().replace("’", "'").strip(_STRIP)
-
-
 def extract(page: Page) -> Result:
     """Measure classic farm furniture on one page."""
     section_set, ad_set, credit_list = _lists()
@@ -74,7 +69,7 @@ def extract(page: Page) -> Result:
     steps = 0
     for line in page.lines:
         if len(line) <= SHORT_LINE_MAX_CHARS:
-            key = _norm(line)
+            key = line_key(line)
             if key in section_set:
                 sections.add(key)
             if key in ad_set:
