@@ -1115,10 +1115,10 @@ def bloat(
     sections = lst(res.words["legit"], "sections", lang)
     if res.plain_headlines and rng.random() < SIDEBAR_P:
         # the site's own headlines in a sidebar, as on most real pages of both classes
-        head = rng.choice(["Recent Posts", "Latest", "Most Read", "Editor's Picks", "Trending"])
+        heading = rng.choice(["Recent Posts", "Latest", "Most Read", "Editor's Picks", "Trending"])
         items = rng.sample(res.plain_headlines, min(len(res.plain_headlines), rng.randint(5, 30)))
         side = "".join(f'<li><a href="/{slugify(t)}/">{esc(t)}</a></li>' for t in items)
-        html = _insert(html, _BODY_CLOSE, f"<aside><h3>{head}</h3><ul>{side}</ul></aside>",
+        html = _insert(html, _BODY_CLOSE, f"<aside><h3>{heading}</h3><ul>{side}</ul></aside>",
                        after=False, last=True)
     if rng.random() < ARCHIVE_P:
         # category and archive lists: the other sidebar widgets of a CMS page

@@ -304,3 +304,19 @@ def test_wire_mills_paste_the_agency_rights_line(res: synth.Resources) -> None:
     with_rights = sum(bool(re.search(r"Copyright © \d{4} (AFP|Reuters|AP|Agence|Associated)", h))
                       for h in lines)
     assert 0 < with_rights < len(lines)
+
+
+def test_bloat_keeps_its_head_when_it_adds_a_sidebar(res: synth.Resources) -> None:
+    """The sidebar heading once reused the <head> buffer's name: pages with a sidebar lost their
+    scripts, styles and og:title, and carried "Recent Posts" in <head> instead."""
+    page = synth.doc("River flood forces evacuation", "en", "<h1>River flood</h1><p>Text.</p>")
+    headlines = ["Council votes on the budget"] * 40
+    res = synth.Resources(res.words, res.synonyms, res.clickbait, headlines)
+    sidebars = 0
+    for i in range(30):
+        html = synth.bloat(page, random.Random(i), res, "en", "www.localnews.example", True)
+        head = html[: html.index("</head>")]
+        sidebars += "<aside><h3>" in html
+        assert "<style>" in head and "<script" in head
+        assert not re.search(r"Recent Posts|Latest|Most Read|Editor's Picks|Trending", head)
+    assert sidebars > 0
