@@ -185,11 +185,11 @@ def _place_slug(path: str, title: str) -> bool:
     )
 
 
-def _place_blurb(text: str) -> int:
-    """How many of the encyclopedia town-lead patterns the text holds."""
+def _place_blurb(text: str) -> list[str]:
+    """The first match of each encyclopedia town-lead pattern the text holds."""
     if not any(probe in text for probe in _BLURB_PROBES):
-        return 0
-    return sum(1 for rx in _PLACE_BLURB if rx.search(text))
+        return []
+    return [m.group(0) for m in (rx.search(text) for rx in _PLACE_BLURB) if m]
 
 
 def extract(page: Page) -> Result:
@@ -244,6 +244,8 @@ def extract(page: Page) -> Result:
     near_vocab = vocabulary(capped + words(page.title))
     near_me = len(scanner("doorway_terms").scan(near_me_text, near_vocab))
 
+    place_slug = _place_slug(page.url_path, page.title)
+    blurbs = _place_blurb(page.text)
     result = Result({
         "doorway.title_kw_body_density": kw_density,
         "doorway.title_slug_agree": slug_agree,
@@ -254,9 +256,16 @@ def extract(page: Page) -> Result:
         "doorway.near_me_hits": float(near_me),
         "doorway.top_word_share": ratio(top_word_n, n_body),
         "doorway.top_bigram_share": ratio(top_bigram_n, max(n_body - 1, 0)),
-        "doorway.place_slug": float(_place_slug(page.url_path, page.title)),
-        "doorway.place_blurb": float(_place_blurb(page.text)),
+        "doorway.place_slug": float(place_slug),
+        "doorway.place_blurb": float(len(blurbs)),
     })
+    if place_slug or blurbs:
+        # a stamped town page: neither sign is on any of the 5,269 real label-0 pages
+        result.fire(
+            "doorway.place_page",
+            ([f"URL {page.url_path} is a <service>-<town>-<region> page named in the title"]
+             if place_slug else []) + blurbs,
+        )
 
     if len(siblings) >= TEMPLATED_MARKER_MIN:
         examples = list(siblings.items())[:3]

@@ -115,3 +115,28 @@ def test_place_blurb_counts_pasted_encyclopedia_leads() -> None:
         "https://pros.example/x/", "Council", "<p>The county council met; 2010 census data.</p>"
     )
     assert plain["doorway.place_blurb"] == 0.0
+
+
+def test_place_page_marker_names_its_evidence() -> None:
+    slug_only = doorway.extract(Page.from_str(
+        "<html><head><title>Electrician in Ponchatoula, LA</title></head><body><p>x</p></body>",
+        url="https://pros.example/la/electrical-service-ponchatoula-costs",
+    ))
+    evidence = {m.name: m.evidence for m in slug_only.markers}["doorway.place_page"]
+    assert evidence == (
+        "URL /la/electrical-service-ponchatoula-costs is a <service>-<town>-<region> page named "
+        "in the title",
+    )
+    blurb = doorway.extract(Page.from_str(
+        "<html><head><title>Pest Control</title></head><body><p>Romulus is a city in Wayne "
+        "County, Michigan. The population was 23,989 at the 2010 census.</p></body></html>",
+        url="https://pros.example/x/",
+    ))
+    assert {m.name: m.evidence for m in blurb.markers}["doorway.place_page"] == (
+        "population was 23,989 at the 2010 census",
+        "is a city in Wayne County",
+    )
+    # neither sign: no marker
+    plain = _place_values("https://pros.example/x/", "Council", "<p>The county met.</p>")
+    assert plain["doorway.place_slug"] == plain["doorway.place_blurb"] == 0.0
+    assert not doorway.extract(Page.from_str("<p>The county met.</p>")).markers
