@@ -550,6 +550,8 @@ def ai_listicle(ctx: Ctx) -> str:
             "leadins": 0.45,
             "numbered": 0.55,
             "cites": 0.6,
+            # the page says an AI wrote it (an agent's author bio): new in 2025 mass content
+            "ai_bio": 0.08,
         },
     )
     cw = content_words(art.title)
@@ -637,6 +639,11 @@ def ai_listicle(ctx: Ctx) -> str:
             f"<h2>{esc(rng.choice(ai['conclusion_heading']))}</h2>"
             f"<p>{esc(rng.choice(ai['conclusion']).format(topic=topic))}</p>"
         )
+    if m["ai_bio"]:
+        bio = rng.choice(ai["ai_author_bio"]).format(
+            name=rng.choice(ai["ai_author_names"]), topic=topic.lower()
+        )
+        parts.append(f'<div class="author-bio"><p>{esc(bio)}</p></div>')
     if m["related"]:
         titles = unrelated_titles(rng, res, art.title, rng.randint(3, 5))
         parts.append(
@@ -1157,7 +1164,7 @@ def bloat(
             (f"<h3>{heading}</h3>" if heading else "") + "<ul>"
             + "".join(f'<li><a href="/{slugify(t)}/">{esc(t)}</a></li>' for t in xs)
             + "</ul>"
-            for heading, xs in zip(headings, lists)
+            for heading, xs in zip(headings[: len(lists)], lists, strict=True)
         )
         html = _insert(html, _BODY_CLOSE, f"<aside>{side}</aside>", after=False, last=True)
     if rng.random() < ARCHIVE_P:
@@ -1201,7 +1208,8 @@ def bloat(
         t = slugify(headline).replace("-", "%20")
         shares = rng.sample(_SHARE, rng.randint(2, len(_SHARE)))
         bar = "<div class=\"share-links\">" + "".join(
-            f'<a href="{esc(x.format(u=u, t=t))}" target="_blank">{label}</a>' for label, x in shares
+            f'<a href="{esc(x.format(u=u, t=t))}" target="_blank">{label}</a>'
+            for label, x in shares
         ) + "</div>"
         html = _insert(html, _BODY_CLOSE, bar, after=False, last=True)
     html = _insert(html, _HEAD_CLOSE, head, after=False)

@@ -32,6 +32,7 @@ FEATURES: tuple[str, ...] = (
     "ai_text.generic_author",
     "ai_text.author_mismatch",
     "ai_text.em_dash_rate",
+    "ai_text.ai_author",
 )
 # Measured over the article body only (see _article_shape).
 _SHAPE_FEATURES: tuple[str, ...] = (
@@ -132,6 +133,20 @@ _GENERIC_AUTHOR = re.compile(
     r"redaktion|rédaction|redacción|redazione|\w+ team|\w+ staff|\w+ editorial(?: team)?)$",
     re.IGNORECASE,
 )
+# The page declares that a machine wrote it: an author bio "Mazi is an intelligent agent designed
+# to research ..." (dynamicbusiness.com's AI-tools section), "This article was generated using
+# AI". Articles *about* AI ("AI-generated content", "written by AI") do not match; on the 5,269
+# real label-0 pages this fires on none.
+_AI_AUTHOR = re.compile(
+    r"\bis an? (?:ai|a\.i\.|artificial[- ]intelligence|intelligent|autonomous)(?:[- ]powered)? "
+    r"(?:agent|writer|author|journalist|reporter|columnist|persona)\b"
+    r"|\b(?:this|the) (?:article|post|story|content|piece|text|blog post) (?:was|is|has been) "
+    r"(?:\w+ )?(?:written|generated|created|produced|drafted|authored) (?:\w+ )?(?:by|with|using) "
+    r"(?:an? )?(?:ai\b|a\.i\.|artificial intelligence|chatgpt|gpt-?\d|generative ai|"
+    r"large language model|llm|ai tool|ai writer)",
+    re.IGNORECASE,
+)
+_AI_AUTHOR_PROBES = ("AI", "A.I.", "ntelligen", "GPT", "LLM")
 _AUTHOR_KEYS = ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author")
 
 
@@ -308,6 +323,10 @@ def extract(page: Page) -> Result:
     site_named = any(_is_site_name(n, page) for n in (declared, visible))
     mismatch = bool(declared and visible and not (_name_tokens(declared) & _name_tokens(visible)))
 
+    ai_author = (
+        list(_AI_AUTHOR.finditer(text))
+        if any(probe in text for probe in _AI_AUTHOR_PROBES) else []
+    )
     dashes = text.count("—") + text.count("â€”")
     result.values.update({
         "ai_text.leftover_hits": float(len(leftover_hits)),
@@ -320,6 +339,7 @@ def extract(page: Page) -> Result:
         "ai_text.generic_author": 1.0 if generic else 0.5 if site_named else 0.0,
         "ai_text.author_mismatch": 1.0 if mismatch else 0.0,
         "ai_text.em_dash_rate": 1000.0 * dashes / max(n_words, STOCK_MIN_WORDS),
+        "ai_text.ai_author": 1.0 if ai_author else 0.0,
     })
     result.values.update(_article_shape(page, lowered))
 
@@ -330,6 +350,9 @@ def extract(page: Page) -> Result:
         if len(md_lines) >= MARKDOWN_MIN_LINES:
             evidence += [f"raw markdown: {line[:120]}" for line in md_lines[:2]]
         result.fire("ai_text.leftover", evidence)
+    if ai_author:
+        evidence = [_context(text, m.start(), m.end()) for m in ai_author[:2]]
+        result.fire("ai_text.ai_author", evidence)
     if len(distinct) >= STOCK_MIN_DISTINCT and per_1k >= STOCK_MIN_PER_1K:
         rate = f"{per_1k:.1f} stock phrases per 1000 words"
         result.fire("ai_text.stock_phrasing", [rate] + distinct[:8])

@@ -133,3 +133,28 @@ def test_two_word_vocabulary_entries() -> None:
     prose = "The ever-evolving market needs a game changer, they said. " * 30
     values = ai_text.extract(Page.from_str(f"<html><body><p>{prose}</p></body></html>")).values
     assert values["ai_text.llm_vocab_distinct"] == 2
+
+
+def _body(text: str) -> Page:
+    return Page.from_str(f"<html><body><p>{text}</p></body></html>", url="https://x.example/a")
+
+
+def test_declared_ai_author_is_a_marker() -> None:
+    bio = _body("Mazi is an intelligent agent designed to research across trusted websites.")
+    assert ai_text.extract(bio).values["ai_text.ai_author"] == 1.0
+    assert _markers(bio)["ai_text.ai_author"] == (
+        "Mazi is an intelligent agent designed to research across trusted websites.",
+    )
+    note = _body("Note: this article was partly generated using AI and checked by our editors.")
+    assert "ai_text.ai_author" in _markers(note)
+
+
+def test_writing_about_ai_content_is_no_ai_author() -> None:
+    for text in (
+        "Search engines now rank AI-generated content lower, our study finds.",
+        "Is an essay written by AI still yours? Teachers disagree.",
+        "Smartcat is an AI assistant for translators.",
+    ):
+        page = _body(text)
+        assert ai_text.extract(page).values["ai_text.ai_author"] == 0.0, text
+        assert "ai_text.ai_author" not in _markers(page)
