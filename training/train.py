@@ -157,6 +157,10 @@ IGNORED_INPUTS: tuple[str, ...] = (
     "content.n_words",
     "content.n_lines",
     "content.text_html_ratio",
+    # "<words> in <Town>" link texts: as common on real legit pages (21 %) as on real farms
+    # (24 %), but on 53-59 % of synthetic pages (sidebar news headlines, city doorways), where
+    # the model learned it as a farm sign that then lifted travel and sports pages
+    "doorway.service_in_town_links",
 )
 
 
