@@ -217,6 +217,20 @@ def add_wire(paragraphs: list[str], rng: random.Random, res: Resources) -> list[
     return paragraphs
 
 
+def credit_outlet(paragraphs: list[str], rng: random.Random, res: Resources) -> list[str]:
+    """Retell the story as another outlet's: 'VG247 reports that ...', ', notes Washington
+    Examiner.' (the 2017 rewrite mills; 3 of the 4 real ones credit an outlet this way)."""
+    paragraphs = list(paragraphs)
+    for i in rng.sample(range(len(paragraphs)), min(len(paragraphs), rng.randint(1, 3))):
+        p, outlet = paragraphs[i], rng.choice(res.words["rewrite_outlets"])
+        if rng.random() < 0.25 and p.endswith("."):
+            paragraphs[i] = f"{p[:-1]}, notes {outlet}."
+        else:
+            rest = p[:1].lower() + p[1:] if p[1:2].islower() else p
+            paragraphs[i] = rng.choice(res.words["rewrite_credit"]).format(outlet=outlet, rest=rest)
+    return paragraphs
+
+
 def unrelated_titles(rng: random.Random, res: Resources, title: str, k: int) -> list[str]:
     """Headlines sharing no content word with the title (plain news + some clickbait)."""
     own = set(content_words(title))
@@ -336,6 +350,7 @@ def seed_clone(ctx: Ctx) -> str:
             "spin": 0.3,
             "canonical": 0.2,
             "ads": 0.3,
+            "credit": 0.2,
         },
     )
     paras = list(art.paragraphs)
@@ -343,6 +358,8 @@ def seed_clone(ctx: Ctx) -> str:
         paras = spin(paras, rng, res, 0.15, 0.05)
     if m["wire"]:
         paras = add_wire(paras, rng, res)
+    if m["credit"]:
+        paras = credit_outlet(paras, rng, res)
     tags = hashtags(art.title, rng)
     parts = []
     if m["chrome"]:
@@ -388,6 +405,7 @@ def jnews_wp(ctx: Ctx) -> str:
         {
             "spin": 0.8,
             "ads": 0.8,
+            "credit": 0.2,
             "tags": 0.55,
             "related": 0.65,
             "trending": 0.6,
@@ -403,6 +421,8 @@ def jnews_wp(ctx: Ctx) -> str:
         paras = spin(paras, rng, res, rng.uniform(0.2, 0.6), rng.uniform(0.0, 0.2))
     if m["wire"]:
         paras = add_wire(paras, rng, res)
+    if m["credit"]:
+        paras = credit_outlet(paras, rng, res)
     p = ctx.prefix or "jeg_"
     cat = rng.choice(lst(res.words, "category_labels", ctx.lang))
     head = [
@@ -475,12 +495,15 @@ def viral_2016(ctx: Ctx) -> str:
             "footer": 0.3,
             "chrome": 0.4,
             "wire": 0.3,
+            "credit": 0.6,
         },
     )
     n = min(len(art.paragraphs), rng.randint(3, 7))
     paras = spin(art.paragraphs[:n], rng, res, rng.uniform(0.3, 0.7), rng.uniform(0.1, 0.35))
     if m["wire"]:
         paras = add_wire(paras, rng, res)
+    if m["credit"]:
+        paras = credit_outlet(paras, rng, res)
     parts = [f"<h1>{esc(art.title)}</h1>"]
     if m["share"]:
         parts.append(

@@ -138,6 +138,13 @@ _TOLD_OUTLET = re.compile(
     r"(?:News|Times|Post|Journal|Magazine|Insider|Reporter|Wire|Daily|Today|Tribune|Herald|Gazette"
     r"|Telegraph|Guardian|Independent|Observer|Chronicle)\b"
 )
+# "VG247 reports that ...", "GeekWire reported that ...", "..., notes Washington Examiner.": the
+# story credited to a named party, the rewrite mill's retelling of another outlet's piece. In the
+# article body of real pages: 3.5 % of legit pages, 3 of the 4 real 2017 rewrite mills.
+_REPORTS_THAT = re.compile(
+    r"\b[A-Z][\w'’.&-]*(?: [A-Z][\w'’.&-]*){0,3} (?:reports|reported|notes|noted|writes|wrote)"
+    r" that\b|, (?:notes|reports|writes) (?:the )?[A-Z][\w'’.&-]*(?: [A-Z][\w'’.&-]*){0,3}\."
+)
 
 
 @lru_cache(maxsize=1)
@@ -381,6 +388,7 @@ def extract(page: Page) -> Result:
         cites += len(_VIA_OUTLET.findall(article))
     if "told " in article or " to " in article:
         cites += len(_TOLD_OUTLET.findall(article))
+    cites += len(_REPORTS_THAT.findall(article))
 
     values = {
         "rewrite.wire_hits": float(len(wire)),

@@ -162,3 +162,21 @@ def test_offsite_canonical_ignores_country_sites_and_broken_hosts(
             "</head><body><h1>A title here</h1><p>Some words of text.</p></body></html>")
     page = Page.from_str(html, url=page_url)
     assert extract(page).values["rewrite.canonical_offsite"] == float(offsite)
+
+
+def _cites(text: str) -> float:
+    words = " filler" * 200  # 1000 * hits / words
+    html = f"<html><body><article><p>{text}{words}.</p></article></body></html>"
+    return extract(Page.from_str(html, url="https://mill.example/a")).values[
+        "rewrite.outlet_cites_per_1k_words"
+    ]
+
+
+def test_story_credited_to_a_named_outlet_counts_as_a_cite() -> None:
+    one = _cites("In line with this, PVP Live reports that Kaplan would like more rewards.")
+    assert one > 0.0
+    two = _cites("VG247 reports that he refused. GeekWire reported that it shipped.")
+    assert two == pytest.approx(2 * one, rel=0.05)
+    assert _cites("He was interviewing candidates, notes Washington Examiner.") > 0.0
+    # a person or group that says something is not a credited outlet
+    assert _cites("Kaplan said that the team is trying. Researchers say that it is hot.") == 0.0
