@@ -1181,8 +1181,9 @@ def bloat(
         items = rng.sample(res.plain_headlines, min(len(res.plain_headlines), rng.randint(5, 30)))
         lists = [items]
         if rng.random() < SECOND_WIDGET_P:
-            lists.append(rng.sample(items, rng.randint(1, min(5, len(items))))
-                         + rng.sample(res.plain_headlines, rng.randint(1, 5)))
+            again = rng.sample(items, rng.randint(1, min(5, len(items))))
+            more = min(len(res.plain_headlines), rng.randint(1, 5))
+            lists.append(again + rng.sample(res.plain_headlines, more))
         side = "".join(
             (f"<h3>{heading}</h3>" if heading else "") + "<ul>"
             + "".join(f'<li><a href="/{slugify(t)}/">{esc(t)}</a></li>' for t in xs)

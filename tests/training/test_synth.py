@@ -150,7 +150,8 @@ def test_hard_negatives_have_related_blocks(pages: list[Record]) -> None:
         tag_line = re.search(r"<p>(#\w+(?: #\w+)+)</p>", p.html)
         if tag_line:
             assert not title & {w.lower().lstrip("#") for w in tag_line.group(1).split()}
-    assert with_related >= 0.6 * len(hard)
+    # HARD_RELATED_P of them (0.5), the real legit rate of recommendation blocks being 31 %
+    assert 0.3 * len(hard) <= with_related <= 0.8 * len(hard)
 
 
 def test_farm_recs_are_unrelated(res: synth.Resources) -> None:
@@ -320,3 +321,62 @@ def test_bloat_keeps_its_head_when_it_adds_a_sidebar(res: synth.Resources) -> No
         assert "<style>" in head and "<script" in head
         assert not re.search(r"Recent Posts|Latest|Most Read|Editor's Picks|Trending", head)
     assert sidebars > 0
+
+
+def test_template_pages_link_off_site_like_real_pages(pages: list[Record]) -> None:
+    """Real pages link social profiles and share buttons (median off-site share 16 % legit, 8 %
+    farms); template pages once had none, so "no external links" meant "synthetic"."""
+    farms = [p for p in pages if p.label == 1 and p.template != "inject_farm"]
+    hard = [p for p in pages if p.label == 0 and p.template == "legit_news"]
+
+    def off_site(p: Record) -> bool:
+        return any(not link.internal for link in Page.from_str(p.html, url=p.url).links)
+
+    for group in (farms, hard):
+        assert 0.4 < _share(group, off_site) < 1.0
+    social = r'href="https://www\.(?:facebook|twitter|instagram|linkedin)\.com/[a-z]'
+    assert 0.2 < _share(farms + hard, lambda p: re.search(social, p.html)) < 0.9
+
+
+def test_sidebars_are_mostly_not_headed_like_recommendations(res: synth.Resources) -> None:
+    """31 % of real legit pages have a block headed like recommendations; a template sidebar
+    always had one."""
+    page = synth.doc("River flood forces evacuation", "en", "<h1>River flood</h1><p>Text.</p>")
+    res = synth.Resources(res.words, res.synonyms, res.clickbait, ["Council votes on the budget"])
+    rec = plain = 0
+    for i in range(200):
+        html = synth.bloat(page, random.Random(i), res, "en", "www.localnews.example", False)
+        aside = re.search(r"<aside>(?:<h3>([^<]*)</h3>)?<ul>", html)
+        if aside:
+            heading = aside.group(1) or ""
+            rec += heading in synth._REC_HEADINGS
+            plain += heading in synth._PLAIN_HEADINGS
+    assert rec + plain > 100
+    assert 0.2 < rec / (rec + plain) < 0.5
+
+
+def test_rewrites_credit_another_outlet(res: synth.Resources) -> None:
+    from farmdetect.features import rewrite
+
+    paras = list(_articles()[0].paragraphs)
+    credited = synth.credit_outlet(paras, random.Random(3), res)
+    changed = [q for p, q in zip(paras, credited, strict=True) if p != q]
+    assert 1 <= len(changed) <= 3
+    outlets = res.words["rewrite_outlets"]
+    assert all(any(o in p for o in outlets) for p in changed)
+    body = "".join(f"<p>{p}</p>" for p in credited)
+    html = f"<html><body><article>{body}</article></body></html>"
+    values = rewrite.extract(Page.from_str(html, url="https://mill.example/a")).values
+    assert values["rewrite.outlet_cites_per_1k_words"] > 0
+
+
+def test_some_ai_farms_declare_an_ai_author(res: synth.Resources) -> None:
+    from farmdetect.features import ai_text
+
+    art = _articles()[0]
+    fired = 0
+    for i in range(100):
+        html = synth.ai_listicle(synth.Ctx(random.Random(i), res, art, "ai.example", "en", ""))
+        markers = ai_text.extract(Page.from_str(html, url="https://ai.example/x")).markers
+        fired += any(m.name == "ai_text.ai_author" for m in markers)
+    assert 0 < fired < 25
