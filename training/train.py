@@ -147,8 +147,8 @@ def weights(records: list[dataset.Record]) -> np.ndarray:
 INPUT_NAMES: tuple[str, ...] = F.FEATURE_NAMES + (novelty.INPUT_NAME,)
 
 
-# Page-size measures LightGBM does not see (their columns are constant in training, so no tree
-# splits on them; they stay in the vector for the audit, the markers and content.thin). Size
+# Measures LightGBM does not see (their columns are constant in training, so no tree splits on
+# them; they stay in the vector for the audit and the markers). First page size, which
 # says nothing about farms, and the synthetic pages of both classes are smaller than real ones
 # (lines: AUC 0.27 real vs synthetic legit, 0.26 real vs synthetic farms); with most negatives
 # real and most positives synthetic, "small page" had become a farm trait. Left out, ROC-AUC
