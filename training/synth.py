@@ -1426,6 +1426,10 @@ def legit_news(ctx: Ctx, related: list[str]) -> str:
             "hashtag_topic": 0.1,
             "syndicated": 0.08,
             "popular": 0.35,
+            # the headline is not the page's h1 (the h1 is the logo, or there is none): 35 % of
+            # real legit pages, against 18 % of real farms (rewrite.title_h1_agree < 1)
+            "h1_logo": 0.15,
+            "no_h1": 0.15,
         },
     )
     site = art.host or "example-news.org"
@@ -1439,8 +1443,12 @@ def legit_news(ctx: Ctx, related: list[str]) -> str:
         )
         + "</nav>",
         f'<div class="{p}kicker">{esc(section)}</div>',
-        f"<h1>{esc(art.title)}</h1>",
+        f"<h1>{esc(art.title)}</h1>"
+        if not (m["h1_logo"] or m["no_h1"])
+        else f'<h2 class="{p}entry-title">{esc(art.title)}</h2>',
     ]
+    if m["h1_logo"]:
+        parts.insert(0, f'<h1 class="{p}logo"><a href="/">{esc(site)}</a></h1>')
     names = lw["names"]
     if m["byline"]:
         b = rng.choice(lw["byline"].get(lang) or lw["byline"]["en"])
