@@ -263,7 +263,7 @@ def extract(page: Page) -> Result:
         # a stamped town page: neither sign is on any of the 5,269 real label-0 pages
         result.fire(
             "doorway.place_page",
-            ([f"URL {page.url_path} is a <service>-<town>-<region> page named in the title"]
+            ([f"stamped town page {page.url_path}: its town and region are in the title"]
              if place_slug else []) + blurbs,
         )
 

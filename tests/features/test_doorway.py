@@ -124,8 +124,8 @@ def test_place_page_marker_names_its_evidence() -> None:
     ))
     evidence = {m.name: m.evidence for m in slug_only.markers}["doorway.place_page"]
     assert evidence == (
-        "URL /la/electrical-service-ponchatoula-costs is a <service>-<town>-<region> page named "
-        "in the title",
+        "stamped town page /la/electrical-service-ponchatoula-costs: its town and region are in "
+        "the title",
     )
     blurb = doorway.extract(Page.from_str(
         "<html><head><title>Pest Control</title></head><body><p>Romulus is a city in Wayne "
