@@ -19,15 +19,18 @@ def test_counts_strong_markers_families_and_all() -> None:
         "evidence.strong_markers": 2.0,
         "evidence.marker_families": 3.0,
         "evidence.any_markers": 3.0,
+        "evidence.decisive_markers": 2.0,  # both strong ones are seen on no legit page
     }
     assert evidence.extract([]) == dict.fromkeys(evidence.FEATURES, 0.0)
 
 
 def test_strong_list_names_real_markers_only() -> None:
-    """Every strong marker is a dotted name of a registered family."""
+    """Every strong marker is a dotted name of a registered family; decisive ones are strong."""
     families = {name.split(".", 1)[0] for name in FEATURE_NAMES}
     for name in evidence.strong_markers():
         assert name.split(".", 1)[0] in families, name
+    assert evidence.decisive_markers() < evidence.strong_markers()
+    assert "ai_text.generic_author" not in evidence.decisive_markers()  # on 31 legit pages
 
 
 def test_seed_style_page_has_strong_evidence_and_legit_news_none() -> None:
@@ -35,4 +38,5 @@ def test_seed_style_page_has_strong_evidence_and_legit_news_none() -> None:
     legit, _ = extract(Page.from_str(fixture_page("legit_news_related.html")))
     assert farm["evidence.strong_markers"] >= 3
     assert legit["evidence.strong_markers"] == 0
-    assert tuple(farm)[-3:] == evidence.FEATURES
+    assert farm["evidence.decisive_markers"] >= 2 and legit["evidence.decisive_markers"] == 0
+    assert tuple(farm)[-len(evidence.FEATURES):] == evidence.FEATURES
