@@ -47,6 +47,18 @@ def test_faq_block_question_headings_and_authors() -> None:
     # meta says "Admin", the visible byline says "By Sarah Whitfield"
     assert values["ai_text.author_mismatch"] == 1.0
     assert _markers(_page(*ARTICLE))["ai_text.generic_author"][0] == "author meta: Admin"
+    assert _markers(_page(*ARTICLE))["ai_text.persona_byline"] == (
+        "author meta 'Admin', byline 'Sarah Whitfield'",
+    )
+
+
+def test_generic_byline_over_a_named_meta_is_no_persona() -> None:
+    html = (
+        '<html><head><meta name="author" content="Jane Doe"></head><body><p>By Staff Writer</p>'
+        "<p>Text.</p></body></html>"
+    )
+    markers = _markers(Page.from_str(html, url="https://news.example/a"))
+    assert "ai_text.persona_byline" not in markers
 
 
 def test_legit_post_fires_nothing() -> None:
