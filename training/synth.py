@@ -1279,6 +1279,9 @@ FARM_BYLINE_P = 0.7
 BYLINE_P = {"wire_mill": 0.15}
 # Share of farm bylines that name a generic account rather than a persona.
 FARM_GENERIC_AUTHOR_P = 0.35
+# Share of persona bylines whose author meta still names the CMS account ("Administrator" in the
+# meta, "David Kim" on the page: wcxb terabyte.systems; no real legit page shows it).
+PERSONA_OVER_ADMIN_P = 0.1
 
 
 def post_meta(html: str, ctx: Ctx, byline_p: float = FARM_BYLINE_P) -> str:
@@ -1287,8 +1290,13 @@ def post_meta(html: str, ctx: Ctx, byline_p: float = FARM_BYLINE_P) -> str:
     parts = []
     if rng.random() < byline_p:
         generic = ctx.res.words["farm_authors"]
-        name = rng.choice(generic if rng.random() < FARM_GENERIC_AUTHOR_P else lw["names"])
+        persona = rng.random() >= FARM_GENERIC_AUTHOR_P
+        name = rng.choice(lw["names"] if persona else generic)
         parts.append(f'<span class="{ctx.prefix}author">By {esc(name)}</span>')
+        if persona and rng.random() < PERSONA_OVER_ADMIN_P:
+            account = rng.choice(["admin", "Administrator", "editor"])
+            html = _insert(html, _HEAD_CLOSE, f'<meta name="author" content="{account}">',
+                           after=False)
     if rng.random() < FARM_DATE_P:
         y, mo, d = rng.randint(2016, 2025), rng.randint(1, 12), rng.randint(1, 28)
         stamp = f"{y}-{mo:02d}-{d:02d}"

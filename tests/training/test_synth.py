@@ -380,3 +380,16 @@ def test_some_ai_farms_declare_an_ai_author(res: synth.Resources) -> None:
         markers = ai_text.extract(Page.from_str(html, url="https://ai.example/x")).markers
         fired += any(m.name == "ai_text.ai_author" for m in markers)
     assert 0 < fired < 25
+
+
+def test_some_persona_bylines_sit_over_the_cms_account(res: synth.Resources) -> None:
+    from farmdetect.features import ai_text
+
+    art = _articles()[0]
+    page = synth.doc(art.title, "en", f"<h1>{art.title}</h1><p>{art.paragraphs[0]}</p>")
+    persona = 0
+    for i in range(300):
+        html = synth.post_meta(page, synth.Ctx(random.Random(i), res, art, "f.example", "en", ""))
+        markers = ai_text.extract(Page.from_str(html, url="https://f.example/a")).markers
+        persona += any(m.name == "ai_text.persona_byline" for m in markers)
+    assert 3 <= persona <= 40
