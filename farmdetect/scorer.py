@@ -127,7 +127,12 @@ class Scorer:
             return verdict
         X = np.asarray([[values[n] for n in FEATURE_NAMES]], dtype=float)
         why = self.model.explain(X)
-        score = float(self.model.calibrate(why.raw)[0])
+        score = float(self.model.probability(X, why.raw)[0])
+        if score > float(self.model.calibrate(why.raw)[0]):
+            verdict.notes.append(
+                f"score raised to {score:.2f}: a decisive marker fired (evidence that no more "
+                "than one of the 5,269 real legit pages in the training data shows)"
+            )
         contrib = why.contributions[0][:-1]
         order = np.argsort(-np.abs(contrib))[:TOP_FEATURES]
         verdict.score = score

@@ -81,3 +81,20 @@ def test_record_host_falls_back_to_the_canonical_link(tmp_path: Path) -> None:
     with_url = audit(fixture_page("legit_news_related.html"), url="https://mirror.example/x",
                      model=model)
     assert with_url.host == "mirror.example"
+
+
+def test_decisive_marker_floors_the_score(tmp_path: Path) -> None:
+    """A card with decisive_floor raises pages with a decisive marker to it; others keep the
+    calibrated score; a card without the key (older models) floors nothing."""
+    model = load_model(make_model(tmp_path))
+    X = np.zeros((2, len(FEATURE_NAMES)))
+    X[1, FEATURE_NAMES.index("evidence.decisive_markers")] = 1.0
+    raw = np.full(2, -6.0)  # calibrated: ~0.0025
+    assert model.decisive_floor is None
+    assert np.allclose(model.probability(X, raw), model.calibrate(raw))
+    model.card["decisive_floor"] = 0.5
+    floored = model.probability(X, raw)
+    assert floored[0] == pytest.approx(model.calibrate(raw)[0]) and floored[1] == 0.5
+    # a higher calibrated score is kept
+    high = np.full(2, 3.0)
+    assert model.probability(X, high)[1] == pytest.approx(model.calibrate(high)[1])

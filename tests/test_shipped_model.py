@@ -35,3 +35,18 @@ def test_no_tree_splits_on_the_ignored_size_inputs() -> None:
     )
     assert all(splits[name] == 0 for name in ignored)
     assert sum(splits.values()) > 0
+
+
+def test_a_decisive_marker_alone_flags_the_page() -> None:
+    """The legit fixture with one sign no legit page shows (an AI author's bio) is a farm: the
+    card's decisive_floor lifts it whatever LightGBM makes of the rest of the page."""
+    model = load_model()
+    assert model.decisive_floor is not None and model.decisive_floor > model.threshold
+    html = fixture_page("legit_news_related.html").replace(
+        "</body>",
+        "<p>Mazi is an intelligent agent designed to research across trusted websites.</p></body>",
+    )
+    v = audit(html, url=LEGIT_URL, model=model)
+    assert v.label == "farm" and v.score == model.decisive_floor
+    assert [m.name for m in v.markers] == ["ai_text.ai_author"]
+    assert any("decisive marker" in note for note in v.notes)

@@ -32,6 +32,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 import farmdetect.features as F
 from farmdetect import novelty
+from farmdetect.model import DECISIVE_FLOOR, floor_decisive
 from farmdetect.novelty import Novelty
 from training import dataset, synth
 from training.features import cache_key, featurize
@@ -382,7 +383,8 @@ def cv_report(
     if contrib is not None and credit is not None:
         contrib[:, :-1] += weight * credit
     a, b = platt(margin, y)
-    cal = calibrate(margin, a, b)
+    # the shipped score: calibrated, and floored where a decisive marker fired (model.py)
+    cal = floor_decisive(calibrate(margin, a, b), c.X_real, DECISIVE_FLOOR)
     coll = np.array([r.dataset for r in c.real])
     thr = collection_threshold(cal, y, coll)
     news = np.array([r.news for r in c.real])
@@ -482,6 +484,7 @@ def main(argv: list[str] | None = None) -> int:
         "feature_hash": F.feature_hash(F.FEATURE_NAMES),
         "threshold": rep["threshold"],
         "calibration": {"method": "platt", "a": a, "b": b},
+        "decisive_floor": DECISIVE_FLOOR,
         # constant in training: no tree uses them (see IGNORED_INPUTS)
         "ignored_inputs": list(IGNORED_INPUTS),
         "novelty": {
