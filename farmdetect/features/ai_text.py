@@ -158,7 +158,11 @@ def _context(text: str, start: int, end: int) -> str:
         # no line start nearby: begin at a word, not inside one
         lo = text.find(" ", floor, start) + 1 if floor else 0
     hi = text.find("\n", end, end + EVIDENCE_CONTEXT)
-    hi = hi if hi != -1 else min(len(text), end + EVIDENCE_CONTEXT)
+    if hi == -1:
+        hi = min(len(text), end + EVIDENCE_CONTEXT)
+        if hi < len(text) and not text[hi].isspace():
+            # no line end nearby: stop after a word, not inside one
+            hi = max(end, text.rfind(" ", end, hi))
     return text[lo:hi].strip()
 
 

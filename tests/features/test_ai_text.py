@@ -170,3 +170,10 @@ def test_writing_about_ai_content_is_no_ai_author() -> None:
         page = _body(text)
         assert ai_text.extract(page).values["ai_text.ai_author"] == 0.0, text
         assert "ai_text.ai_author" not in _markers(page)
+
+
+def test_evidence_is_cut_between_words() -> None:
+    text = "x " * 80 + "As an AI language model, I cannot browse " + "longword " * 30
+    evidence = ai_text._context(text, text.index("As an AI"), text.index(", I cannot"))
+    assert evidence.startswith("x x") and evidence.endswith("longword")
+    assert "As an AI language model" in evidence
