@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from farmdetect.features import FEATURE_NAMES, Marker, extract
-from farmdetect.model import Model, default_model
+from farmdetect.model import Model, default_model, floor_decisive
 from farmdetect.novelty import flagged
 from farmdetect.page import Page
 from farmdetect.urls import host_of
@@ -127,8 +127,9 @@ class Scorer:
             return verdict
         X = np.asarray([[values[n] for n in FEATURE_NAMES]], dtype=float)
         why = self.model.explain(X)
-        score = float(self.model.probability(X, why.raw)[0])
-        if score > float(self.model.calibrate(why.raw)[0]):
+        calibrated = float(self.model.calibrate(why.raw)[0])
+        score = float(floor_decisive(np.array([calibrated]), X, self.model.decisive_floor)[0])
+        if score > calibrated:
             verdict.notes.append(
                 f"score raised to {score:.2f}: a decisive marker fired (evidence that no more "
                 "than one of the 5,269 real legit pages in the training data shows)"
