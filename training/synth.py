@@ -1078,6 +1078,11 @@ def howto_farm(ctx: Ctx) -> str:
     return doc(title, "en", "".join(parts))
 
 
+def site_links(texts: Sequence[str]) -> str:
+    """List items linking each text to the site's own /<slug>/ page (menus, widgets)."""
+    return "".join(f'<li><a href="/{slugify(t)}/">{esc(t)}</a></li>' for t in texts)
+
+
 def _insert(html: str, rx: re.Pattern[str], fragment: str, after: bool, last: bool = False) -> str:
     """Insert a fragment before/after the first (or last) match; append when there is none."""
     matches = list(rx.finditer(html)) if last else [m for m in [rx.search(html)] if m]
@@ -1207,7 +1212,7 @@ def bloat(
             lists.append(again + rng.sample(res.plain_headlines, more))
         side = "".join(
             (f"<h3>{heading}</h3>" if heading else "") + "<ul>"
-            + "".join(f'<li><a href="/{slugify(t)}/">{esc(t)}</a></li>' for t in xs)
+            + site_links(xs)
             + "</ul>"
             for heading, xs in zip(headings[: len(lists)], lists, strict=True)
         )
@@ -1225,14 +1230,10 @@ def bloat(
         )
         html = _insert(html, _BODY_CLOSE, f"<aside>{widget}</aside>", after=False, last=True)
     menu = [rng.choice(sections) for _ in range(rng.randint(5, 40))]
-    nav = "<nav><ul>" + "".join(f'<li><a href="/{slugify(m)}/">{esc(m)}</a></li>' for m in menu)
-    nav += "</ul></nav>"
+    nav = f"<nav><ul>{site_links(menu)}</ul></nav>"
     foot_words = ["About", "Contact", "Privacy", "Terms", "Careers", "Advertise", "Sitemap", "RSS"]
-    foot = "<footer><ul>" + "".join(
-        f'<li><a href="/{slugify(w)}/">{esc(w)}</a></li>'
-        for w in rng.sample(foot_words + sections, rng.randint(3, len(foot_words)))
-    )
-    foot += "</ul>"
+    foot_links = rng.sample(foot_words + sections, rng.randint(3, len(foot_words)))
+    foot = f"<footer><ul>{site_links(foot_links)}</ul>"
     if rng.random() < SOCIAL_P[farm]:
         handle = name.lower()
         foot += "<div class=\"social\"><span>Follow us</span>" + "".join(

@@ -366,9 +366,10 @@ def extract(page: Page) -> Result:
         if mismatch:
             evidence.append(f"author meta {declared!r} but byline {visible!r}")
         result.fire("ai_text.generic_author", evidence)
-        if mismatch and generic[0] == declared and not _GENERIC_AUTHOR.match(clean(visible)):
-            # a persona's name over the CMS account that really posted ("Administrator" in the
-            # meta, "David Kim" on the page): 1 of the 5,269 real legit pages
+        if mismatch and generic == [declared]:
+            # a persona's name (not generic) over the CMS account that really posted
+            # ("Administrator" in the meta, "David Kim" on the page): 0 of the 5,269 real legit
+            # pages
             result.fire("ai_text.persona_byline", [f"author meta {declared!r}, byline {visible!r}"])
     return result
 
