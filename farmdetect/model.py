@@ -36,6 +36,12 @@ DECISIVE_FLOOR = 0.5
 DECISIVE_FEATURE = "evidence.decisive_markers"
 
 
+def platt_probability(raw: np.ndarray, a: float, b: float) -> np.ndarray:
+    """Platt's sigmoid, 1 / (1 + exp(-(a * raw + b))): the card's calibration and training's."""
+    z = a * np.asarray(raw, dtype=float) + b
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+
 def floor_decisive(p: np.ndarray, X: np.ndarray, floor: float | None) -> np.ndarray:
     """Probabilities with the rows that carry a decisive marker raised to ``floor``."""
     if floor is None:
@@ -91,8 +97,7 @@ class Model:
         cal = self.card.get("calibration") or {"method": "sigmoid", "a": 1.0, "b": 0.0}
         method = cal.get("method", "platt")
         if method in ("platt", "sigmoid"):
-            z = float(cal["a"]) * raw + float(cal["b"])
-            return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+            return platt_probability(raw, float(cal["a"]), float(cal["b"]))
         if method == "isotonic":
             return np.interp(raw, np.asarray(cal["x"], float), np.asarray(cal["y"], float))
         raise ModelError(f"unknown calibration method {method!r} in the model card")

@@ -1378,8 +1378,17 @@ def inject_legit(ctx: Ctx, related: list[str]) -> str:
     return _insert(art.html, _BODY_CLOSE, "".join(tail), after=False, last=True)
 
 
-# Share of synthetic pages built by injection into the source page (when it is available).
+# Share of hard negatives built by injection into the source page (when it is available).
 INJECT_SHARE = 0.35
+# The same for farms (inject_farm). An injected farm is a legit page plus a few seed markers, so
+# all it teaches is "these markers make a farm", and since the decisive floor
+# (farmdetect.model.DECISIVE_FLOOR) the markers that no legit page shows do that on their own.
+# At 0.35 it was a third of the farms and the model leaned on their bait footer (clickbait tail
+# probability 0.99 on injected farms; the worst false positives on legit pages are listicle and
+# shop tails); at 0.1, out-of-fold ROC-AUC on real pages rose in each of five fold shuffles
+# (0.966 +- 0.006 -> 0.974 +- 0.003), and 0.0 measured the same as 0.1. Hard negatives at
+# 0.2 or 0.5 instead of 0.35 changed nothing.
+FARM_INJECT_SHARE = 0.1
 # Share of synthetic pages (farms and hard negatives alike) scored without a URL. 10 % of the
 # real legit pages have none and every real farm has one, so without this the model learned
 # "no URL = legit", wrong for `farmdetect audit page.html` without --url.
@@ -1625,7 +1634,7 @@ def generate(
         tname = rng.choices(names, weights)[0]
         domain = farm_domain(rng, res.words)
         ctx = Ctx(rng, res, art, domain, pick_lang(rng, art), class_prefix(rng, res, True))
-        if art.html and rng.random() < INJECT_SHARE:
+        if art.html and rng.random() < FARM_INJECT_SHARE:
             tname = "inject_farm"
             html = inject_farm(ctx)
             if art.host:

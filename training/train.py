@@ -32,14 +32,14 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 import farmdetect.features as F
 from farmdetect import novelty
-from farmdetect.model import DECISIVE_FLOOR, floor_decisive
+from farmdetect.model import DECISIVE_FLOOR, floor_decisive, platt_probability
 from farmdetect.novelty import Novelty
 from training import dataset, synth
 from training.features import cache_key, featurize
 
 log = logging.getLogger(__name__)
 
-MODEL_VERSION = "0.4.0"
+MODEL_VERSION = "0.5.0"
 SEED = 20240601
 N_SPLITS = 5
 # Synthetic volume: enough variety over the 7 templates x options; ~2.5k pages keeps feature
@@ -277,10 +277,6 @@ def platt(raw: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(res.x[0]), float(res.x[1])
 
 
-def calibrate(raw: np.ndarray, a: float, b: float) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-(a * raw + b)))
-
-
 def fpr_threshold(scores: np.ndarray, y: np.ndarray, max_fpr: float = MAX_FPR) -> float:
     """Lowest threshold with FPR <= max_fpr on the negatives (score >= threshold is a farm)."""
     neg = np.sort(scores[y == 0])[::-1]
@@ -384,7 +380,7 @@ def cv_report(
         contrib[:, :-1] += weight * credit
     a, b = platt(margin, y)
     # the shipped score: calibrated, and floored where a decisive marker fired (model.py)
-    cal = floor_decisive(calibrate(margin, a, b), c.X_real, DECISIVE_FLOOR)
+    cal = floor_decisive(platt_probability(margin, a, b), c.X_real, DECISIVE_FLOOR)
     coll = np.array([r.dataset for r in c.real])
     thr = collection_threshold(cal, y, coll)
     news = np.array([r.news for r in c.real])
