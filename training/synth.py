@@ -327,9 +327,34 @@ class Ctx:
 
 
 # ---------------------------------------------------------------------------- farm templates
-# Markers a template may add (each with a probability, never always).
-def _markers(ctx: Ctx, p: dict[str, float]) -> dict[str, bool]:
+# Each farm template draws its options with the probabilities it lists, except that an option
+# that adds a farm marker is drawn at MARKER_RATE times its listed probability. The listed rates
+# put a marker on 79 % of the template farms, against 65 % of the 17 real farm pages (a strong
+# marker on 48 % against 35 %); at 0.5 the shares are 65 % and 37 %. Farms that carried markers
+# more often than real ones taught the model to wait for a marker that many real farms lack:
+# out-of-fold ROC-AUC on real pages rose from 0.974 +- 0.003 to 0.980 +- 0.002 over five fold
+# shuffles (0.6: the same).
+MARKER_RATE = 0.5
+# Options that shape the page rather than add a marker, drawn at their listed rate: spinning,
+# ads and share bars (as common on legit pages), the AI article's make-up (its rates were set to
+# what the real AI-farm pages measure) and the how-to's sections.
+_SHAPE_OPTIONS = frozenset({
+    "spin", "ads", "share", "llm_voice", "em_dash", "leadins", "numbered", "intro", "takeaways",
+    "conclusion", "toc", "faq", "excerpt", "filler", "cta", "things", "steps", "tips", "refs",
+    "box",
+})
+
+
+def _options(ctx: Ctx, p: dict[str, float]) -> dict[str, bool]:
+    """Draw each option with its probability (hard negatives' page options)."""
     return {k: ctx.rng.random() < v for k, v in p.items()}
+
+
+def _markers(ctx: Ctx, p: dict[str, float]) -> dict[str, bool]:
+    """Draw a farm template's options: marker options at MARKER_RATE x their probability."""
+    return _options(
+        ctx, {k: v if k in _SHAPE_OPTIONS else v * MARKER_RATE for k, v in p.items()}
+    )
 
 
 def seed_clone(ctx: Ctx) -> str:
@@ -1428,7 +1453,7 @@ def legit_news(ctx: Ctx, related: list[str]) -> str:
     rng, res, art = ctx.rng, ctx.res, ctx.art
     lw = res.words["legit"]
     lang = art.lang
-    m = _markers(
+    m = _options(
         ctx,
         {
             # real legit pages: 74 % carry a byline, 37 % a machine-readable date

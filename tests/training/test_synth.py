@@ -393,3 +393,21 @@ def test_some_persona_bylines_sit_over_the_cms_account(res: synth.Resources) -> 
         markers = ai_text.extract(Page.from_str(html, url="https://f.example/a")).markers
         persona += any(m.name == "ai_text.persona_byline" for m in markers)
     assert 3 <= persona <= 40
+
+
+def test_farm_marker_options_are_drawn_at_the_marker_rate(res: synth.Resources) -> None:
+    art = _articles()[0]
+    draws = [
+        synth._markers(
+            synth.Ctx(random.Random(i), res, art, "f.example", "en", ""),
+            {"recs": 1.0, "spin": 1.0},
+        )
+        for i in range(400)
+    ]
+    share = sum(d["recs"] for d in draws) / len(draws)
+    assert abs(share - synth.MARKER_RATE) < 0.08
+    assert all(d["spin"] for d in draws)  # a shape option keeps its listed rate
+    legit = synth._options(
+        synth.Ctx(random.Random(0), res, art, "n.example", "en", ""), {"related": 1.0}
+    )
+    assert legit == {"related": True}
