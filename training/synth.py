@@ -245,6 +245,27 @@ def unrelated_titles(rng: random.Random, res: Resources, title: str, k: int) -> 
     return out
 
 
+# Share of a farm's own "Related Posts" blocks (jnews_wp, ai_listicle, scraper_feed) whose items
+# are related to the article, as a related-posts plugin picks them. The seed's "You May Also Like"
+# block is unrelated, and so were all template blocks; but of the 6 real farm pages with a
+# recommendation block, 4 have one as related as a legit page's (median relatedness 0.65 against
+# 0.34 on real legit pages with a block, 0.06 on template farms), so the model had learned
+# "related block = legit" and held the 2017 rewrite mills down. The seed-style blocks, the
+# sidebars and "Latest" lists stay unrelated. Out-of-fold ROC-AUC on real pages: 0.980 -> 0.982
+# over five fold shuffles (within the noise; the rewrite mills' relatedness penalty fell by a
+# third).
+FARM_RELATED_P = 0.5
+
+
+def own_related_titles(ctx: Ctx, k: int) -> list[str]:
+    """A farm's own related-posts items: related (FARM_RELATED_P of the time), else unrelated."""
+    if ctx.index is not None and ctx.rng.random() < FARM_RELATED_P:
+        titles = ctx.index.related(ctx.art, ctx.rng, k)
+        if titles:
+            return titles
+    return unrelated_titles(ctx.rng, ctx.res, ctx.art.title, k)
+
+
 def recs_block(
     rng: random.Random,
     res: Resources,
@@ -324,6 +345,8 @@ class Ctx:
     # URL path a template chose for its own page (city_doorway's stamped slug); None: the
     # generator's default, a slug of the source article's title.
     path: str | None = None
+    # Topically related titles for a farm's own "Related Posts" block (own_related_titles).
+    index: RelatedIndex | None = None
 
 
 # ---------------------------------------------------------------------------- farm templates
@@ -476,7 +499,7 @@ def jnews_wp(ctx: Ctx) -> str:
         heading = rng.choice(
             ["Related Posts", "Related News", "You might also like", "More Stories"]
         )
-        titles = unrelated_titles(rng, res, art.title, rng.randint(3, 6))
+        titles = own_related_titles(ctx, rng.randint(3, 6))
         tail.append(
             recs_block(rng, res, titles, heading, ctx.lang, p, ctx.domain, rng.random() < 0.5)
         )
@@ -693,7 +716,7 @@ def ai_listicle(ctx: Ctx) -> str:
         )
         parts.append(f'<div class="author-bio"><p>{esc(bio)}</p></div>')
     if m["related"]:
-        titles = unrelated_titles(rng, res, art.title, rng.randint(3, 5))
+        titles = own_related_titles(ctx, rng.randint(3, 5))
         parts.append(
             recs_block(
                 rng,
@@ -854,7 +877,7 @@ def scraper_feed(ctx: Ctx) -> str:
         line = rng.choice(res.words["scraper_footer"]).format(title=art.title, site=site)
         parts.append(f'<p><a href="{src}">{esc(line)}</a></p>')
     if m["related"]:
-        titles = unrelated_titles(rng, res, art.title, rng.randint(3, 6))
+        titles = own_related_titles(ctx, rng.randint(3, 6))
         parts.append(
             recs_block(
                 rng,
@@ -1653,12 +1676,14 @@ def generate(
     names = sorted(FARM_TEMPLATES)
     weights = [FARM_WEIGHTS[n] for n in names]
     out: list[Record] = []
+    index = RelatedIndex(arts, res.plain_headlines)
     for i in range(n_farms):
         rng = random.Random(f"{seed}:farm:{i}")
         art = rng.choice(arts)
         tname = rng.choices(names, weights)[0]
         domain = farm_domain(rng, res.words)
         ctx = Ctx(rng, res, art, domain, pick_lang(rng, art), class_prefix(rng, res, True))
+        ctx.index = index
         if art.html and rng.random() < FARM_INJECT_SHARE:
             tname = "inject_farm"
             html = inject_farm(ctx)
@@ -1688,7 +1713,6 @@ def generate(
         )[0]
         url = None if rng.random() < NO_URL_SHARE else f"https://{domain}{path}"
         out.append(_record(html, art, tname, 1, url))
-    index = RelatedIndex(arts, res.plain_headlines)
     for i in range(n_hard):
         rng = random.Random(f"{seed}:hard:{i}")
         art = rng.choice(arts)

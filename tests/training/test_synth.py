@@ -162,6 +162,26 @@ def test_farm_recs_are_unrelated(res: synth.Resources) -> None:
     assert titles and all(not set(content_words(title)) & set(content_words(t)) for t in titles)
 
 
+def test_farm_own_related_block_is_related_at_its_rate(
+    res: synth.Resources, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import random
+
+    arts = _articles()
+    index = synth.RelatedIndex(arts, res.plain_headlines)
+    words = set(content_words(arts[0].title))
+
+    def items(p: float, seed: int) -> list[str]:
+        monkeypatch.setattr(synth, "FARM_RELATED_P", p)
+        ctx = synth.Ctx(random.Random(seed), res, arts[0], "f.example", "en", "", index=index)
+        return synth.own_related_titles(ctx, 3)
+
+    related = items(1.0, 0)  # a related-posts plugin: the site's same-topic stories
+    assert related and all(words & set(content_words(t)) for t in related)
+    unrelated = items(0.0, 0)  # the seed's block: nothing to do with the story
+    assert unrelated and not any(words & set(content_words(t)) for t in unrelated)
+
+
 def test_every_template_is_documented() -> None:
     readme = (synth.SYNTH_DIR / "README.md").read_text("utf-8")
     for name, fn in {**synth.FARM_TEMPLATES, "legit_news": synth.legit_news}.items():
