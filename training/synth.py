@@ -1682,8 +1682,9 @@ def generate(
         art = rng.choice(arts)
         tname = rng.choices(names, weights)[0]
         domain = farm_domain(rng, res.words)
-        ctx = Ctx(rng, res, art, domain, pick_lang(rng, art), class_prefix(rng, res, True))
-        ctx.index = index
+        ctx = Ctx(
+            rng, res, art, domain, pick_lang(rng, art), class_prefix(rng, res, True), index=index
+        )
         if art.html and rng.random() < FARM_INJECT_SHARE:
             tname = "inject_farm"
             html = inject_farm(ctx)
