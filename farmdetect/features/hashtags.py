@@ -34,7 +34,7 @@ _TAGS_LINE = re.compile(
 )
 _TAG_SPLIT = re.compile(r"\s*[,;|#•·/]\s*|\s{2,}")
 # Site-name suffix of a <title>: "Headline | Site", "Headline – Site", "Headline - Site".
-_TITLE_SUFFIX = re.compile(r"\s+(?:\||–|—|-|::|»|·)\s+[^|–—:»·]{1,60}$")
+_TITLE_SUFFIX = re.compile(r"\s+(?:\||–|—|-|/|::|»|·)\s+[^|–—:»·/]{1,60}$")
 
 # A line is a hashtag line when it holds at least this many hashtags...
 MIN_HASHTAGS = 2
@@ -49,6 +49,11 @@ MAX_TAG_LINE_CHARS = 400
 ECHO_MIN_TAGS = 3
 ECHO_MIN_OVERLAP = 0.8
 ECHO_MIN_COVERAGE = 0.7
+# A tags line may also hold the whole title pasted as one tag, after a category ("TAGS:
+# South-Asia Modi to meet Amma over lunch today", thecheers.org 2008): a title of at least this
+# many content words, all of them, in a row. Three-word titles are left to the rule above: a
+# legit "Tags: Ford, ford hybrid transmission" on "Ford hybrid transmission" is one tag.
+PASTED_MIN_WORDS = 4
 
 
 def strip_site_suffix(title: str) -> str:
@@ -91,6 +96,18 @@ def _compare(tags: list[str], title: str) -> tuple[float, float, bool]:
     order = [pos[t] for t in hits if t in pos]
     in_order = len(order) >= 2 and order == sorted(order)
     return ratio(len(hits), len(distinct)), ratio(len(covered), len(set(ttoks))), in_order
+
+
+def _pasted_title(tags: list[str], titles: list[str]) -> bool:
+    """True when the folded content words of a title (>= PASTED_MIN_WORDS) run in ``tags``."""
+    for title in titles:
+        ttoks = _fold(content_words(title))
+        n = len(ttoks)
+        if n < PASTED_MIN_WORDS:
+            continue
+        if any(tags[i : i + n] == ttoks for i in range(len(tags) - n + 1)):
+            return True
+    return False
 
 
 def _tags_of(text: str) -> tuple[list[str], int]:
@@ -192,6 +209,7 @@ def extract(page: Page) -> Result:
         enough = n_items.get(shown, 0) >= ECHO_MIN_TAGS
         if order and enough and ov >= ECHO_MIN_OVERLAP and cov >= ECHO_MIN_COVERAGE:
             echoes.append(shown)
+    echoes += [shown for shown, tags in tags_lines if _pasted_title(tags, titles)]
     if echoes:
         result.fire("hashtags.title_echo", dict.fromkeys(echoes))
     if repeated:

@@ -80,3 +80,28 @@ def test_empty_and_entity_hashes() -> None:
 def test_strip_site_suffix() -> None:
     assert hashtags.strip_site_suffix("Will Belarus Join? | World News Era") == "Will Belarus Join?"
     assert hashtags.strip_site_suffix("Short - X") == "Short - X"
+    assert hashtags.strip_site_suffix("Modi to meet Amma over lunch / Online News @ TheCheers") == (
+        "Modi to meet Amma over lunch"
+    )
+
+
+def test_title_pasted_into_a_tags_line_after_a_category_fires() -> None:
+    # a 2008 wire aggregator's autotagger: category, then the whole headline as one tag
+    html = (
+        "<title>Minister to meet rival leader over lunch today / Online News @ Example</title>"
+        "<p>The minister is all set to meet the opposition leader today over lunch.</p>"
+        "<p>TAGS: South-Asia Minister to meet rival leader over lunch today</p>"
+    )
+    r = hashtags.extract(Page.from_str(html))
+    assert _markers(r)["hashtags.title_echo"] == (
+        "TAGS: South-Asia Minister to meet rival leader over lunch today",
+    )
+
+
+def test_title_words_spread_over_topic_tags_do_not_fire() -> None:
+    # every title word is a tag, but not as one pasted run: a legit site's topic tags
+    html = (
+        "<title>Mauricio Umansky on real estate and reality television</title>"
+        "<p>Tags: real estate, Mauricio Umansky, television, reality shows</p>"
+    )
+    assert hashtags.extract(Page.from_str(html)).markers == []
