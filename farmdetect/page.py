@@ -505,6 +505,9 @@ LABEL_MAX_WORDS = 4
 # Labels are looked for on the first items only: recommendation blocks are short, and long
 # lists (menus, archives) would otherwise cost an extra text() call per link.
 LABEL_SCAN_ITEMS = 12
+# Levels climbed from a link's title to its repeated item (card layouts nest the title link
+# deep: opposingviews' a > phoenix-ellipsis > div > phoenix-card > phoenix-super-link > div).
+ITEM_CLIMB = 7
 # Wrappers climbed from a link to the element that stands for the title.
 _TITLE_WRAPPERS = frozenset(
     {"span", "strong", "b", "em", "i", "font", "small", "u", "mark", "cite",
@@ -562,7 +565,7 @@ def _inline_in_prose(title: LexborNode, raw: str, text: str, cache: dict[int, st
 def _item_container(title: LexborNode) -> tuple[LexborNode, LexborNode] | None:
     """(item, container): the repeated element holding this title and the list that holds it."""
     node = title
-    for _ in range(5):
+    for _ in range(ITEM_CLIMB):
         parent = node.parent
         if parent is None or parent.tag in _STOP_CLIMB:
             return None

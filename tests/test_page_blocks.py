@@ -65,3 +65,25 @@ def test_card_link_wrapping_label_and_title() -> None:
         "Local team wins the regional cup final",
     ]
     assert block.labels == ["Business", "Sport"]
+
+
+def test_deep_card_layout_forms_a_block() -> None:
+    # a title link six levels under its repeated grid cell (custom card elements around it)
+    card = (
+        '<div class="grid-item"><x-link href="/s/{n}"><x-card class="card">'
+        '<div class="media"><a href="/s/{n}"><img alt=""></a></div>'
+        '<div class="content"><div class="label"><a href="/society">Society</a></div>'
+        '<x-ellipsis><a href="/s/{n}"><h2>{t}</h2></a></x-ellipsis></div>'
+        "</x-card></x-link></div>"
+    )
+    titles = [
+        "Server slips a couple a note they do not read until later",
+        "Dog grabs the baby monitor and runs out into the garden",
+        "Grandma finds two intruders in her home and calls her sons",
+    ]
+    html = '<body><p>Story.</p><div class="grid">' + "".join(
+        card.format(n=i, t=t) for i, t in enumerate(titles)
+    ) + "</div></body>"
+    (block,) = Page.from_str(html, url="https://site.example/a/b").blocks
+    assert block.items == titles
+    assert block.labels == ["Society"] * 3
