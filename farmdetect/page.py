@@ -367,6 +367,27 @@ class Page:
         return out
 
     @cached_property
+    def tag_groups(self) -> list[list[str]]:
+        """The texts of ``rel="tag"`` links (a CMS's post tags), one list per tag list.
+
+        Read from the DOM, not the text lines: themes often print the tag links with nothing
+        between them ("Tags:BelarusJoinMoscows" in the text), and CSS alone spaces them out.
+        Links are grouped by their nearest ancestor that is not an inline or list-item wrapper.
+        """
+        groups: dict[int, list[str]] = {}
+        for a, attrs, _, raw in self._anchors:
+            if "tag" not in (attrs.get("rel") or "").lower().split():
+                continue
+            text = clean(raw)
+            if not text:
+                continue
+            box = a.parent
+            while box is not None and box.tag in _TAG_WRAPPERS:
+                box = box.parent
+            groups.setdefault(box.mem_id if box is not None else 0, []).append(text)
+        return list(groups.values())
+
+    @cached_property
     def links(self) -> list[Link]:
         return [
             self._link_of(attrs, clean(raw), href)
@@ -508,6 +529,8 @@ LABEL_SCAN_ITEMS = 12
 # Levels climbed from a link's title to its repeated item (card layouts nest the title link
 # deep: opposingviews' a > phoenix-ellipsis > div > phoenix-card > phoenix-super-link > div).
 ITEM_CLIMB = 7
+# Wrappers climbed from a rel="tag" link to the element holding its tag list.
+_TAG_WRAPPERS = frozenset({"li", "span", "strong", "b", "em", "i", "small", "font"})
 # Wrappers climbed from a link to the element that stands for the title.
 _TITLE_WRAPPERS = frozenset(
     {"span", "strong", "b", "em", "i", "font", "small", "u", "mark", "cite",

@@ -90,3 +90,13 @@ def test_pathological_nesting_is_bounded() -> None:
     assert page.lines == ["deep text"]
     assert time.perf_counter() - start < 5  # unguarded lexbor takes ~9 s here
     assert any("nesting" in n for n in page.notes)
+
+
+def test_tag_groups_read_rel_tag_links_by_list() -> None:
+    html = (
+        '<body><div class="tags"><a href="/tag/a/" rel="tag">Alpha</a><a href="/tag/b/" '
+        'rel="tag">Beta</a></div><ul class="more"><li><a href="/tag/c/" rel="tag">Gamma</a></li>'
+        '<li><a href="/tag/d/" rel="tag nofollow">Delta</a></li></ul>'
+        '<p><a href="/x/">Not a tag</a></p></body>'
+    )
+    assert Page.from_str(html).tag_groups == [["Alpha", "Beta"], ["Gamma", "Delta"]]

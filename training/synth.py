@@ -153,6 +153,21 @@ def hashtags(title: str, rng: random.Random) -> str:
     return " ".join("#" + t[:1].upper() + t[1:] for t in toks)
 
 
+# Tag links, as both classes print them: WordPress's the_tags() marks each rel="tag" (18 % of
+# real legit pages carry such links), and themes join them with nothing, a space or a comma
+# (of the real legit pages with two tag links side by side, half have nothing between them).
+TAG_REL_P = 0.6
+_TAG_JOINERS = ("", " ", ", ")
+
+
+def tag_links(rng: random.Random, tags: Sequence[str], base: str) -> str:
+    """The links of a tag list (``base`` "/tag/"), drawn the same way for farms and legit pages."""
+    rel = ' rel="tag"' if rng.random() < TAG_REL_P else ""
+    return rng.choice(_TAG_JOINERS).join(
+        f'<a href="{base}{slugify(t)}/"{rel}>{esc(t)}</a>' for t in tags
+    )
+
+
 def farm_domain(rng: random.Random, words: dict) -> str:
     d = words["farm_domain_parts"]
     sep = rng.choice(["", "", "-"])
@@ -492,7 +507,7 @@ def jnews_wp(ctx: Ctx) -> str:
         toks = [w.title() for w in content_words(art.title)][:6]
         tail.append(
             f'<div class="{p}post_tags"><span>Tags:</span>'
-            + "".join(f'<a href="/tag/{slugify(t)}/" rel="tag">{esc(t)}</a>' for t in toks)
+            + tag_links(rng, toks, "/tag/")
             + "</div>"
         )
     if m["related"]:
@@ -1417,7 +1432,7 @@ def inject_legit(ctx: Ctx, related: list[str]) -> str:
         topics = sorted(set(body_words), key=lambda w: (-body_words.count(w), w))[:3]
         tail.append(
             '<div class="tags">Topics: '
-            + "".join(f'<a href="/topic/{slugify(t)}/">{esc(t.title())}</a>' for t in topics)
+            + tag_links(rng, [t.title() for t in topics], "/topic/")
             + "</div>"
         )
     if rng.random() < 0.5 or not tail:  # never just a copy of the source page
@@ -1556,7 +1571,7 @@ def legit_news(ctx: Ctx, related: list[str]) -> str:
         else:
             parts.append(
                 '<div class="tags">Topics: '
-                + "".join(f'<a href="/topic/{slugify(t)}/">{esc(t.title())}</a>' for t in topics)
+                + tag_links(rng, [t.title() for t in topics], "/topic/")
                 + "</div>"
             )
     if m["related"] and len(related) >= 2:

@@ -110,6 +110,11 @@ def _pasted_title(tags: list[str], titles: list[str]) -> bool:
     return False
 
 
+def _squash(text: str) -> str:
+    """Letters and digits only, folded: "Belarus, Join" and "BelarusJoin" compare equal."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
 def _tags_of(text: str) -> tuple[list[str], int]:
     """Folded tag words of a tags-line payload ("Ukraine, Russia" or "#Belarus #Join") and the
     number of distinct tags (a comma tag "ford hybrid transmission" is one tag of three words)."""
@@ -171,6 +176,25 @@ def extract(page: Page) -> Result:
                 tags_lines.append((shown, words))
                 n_items[shown] = count
 
+    # rel="tag" link lists the text lines did not already give as a tags line; a text line that
+    # is the same links glued together ("Tags:BelarusJoin") gives way to the list
+    parsed = {frozenset(tags) for _, tags in tags_lines}
+    link_lines: list[tuple[str, list[str]]] = []
+    for group in page.tag_groups:
+        if len(group) < 2:
+            continue
+        shown = "Tags: " + ", ".join(group)
+        words, count = _tags_of(", ".join(group))
+        if not words or frozenset(words) in parsed:
+            continue
+        glued = _squash("".join(group))
+        tags_lines = [t for t in tags_lines if _squash("".join(t[1])) != glued]
+        link_lines.append((shown, words))
+        n_items[shown] = count
+        parsed.add(frozenset(words))
+    text_lines = list(tags_lines)
+    tags_lines += link_lines
+
     values = dict.fromkeys(FEATURES, 0.0)
     result = Result(values)
     if not hashtag_lines and not tags_lines:
@@ -203,13 +227,24 @@ def extract(page: Page) -> Result:
     values["hashtags.tags_line_title_overlap"] = finite(tbest[0])
 
     echoes = []
-    for ov, cov, order, shown in (best, tbest):
+    for ov, cov, order, shown in (best, _best_echo(text_lines, titles)):
         if not shown:
             continue
         enough = n_items.get(shown, 0) >= ECHO_MIN_TAGS
         if order and enough and ov >= ECHO_MIN_OVERLAP and cov >= ECHO_MIN_COVERAGE:
             echoes.append(shown)
-    echoes += [shown for shown, tags in tags_lines if _pasted_title(tags, titles)]
+    echoes += [shown for shown, tags in text_lines if _pasted_title(tags, titles)]
+    # A rel="tag" list echoes only as the autotagger does it: one title word per tag, every tag
+    # a title word, in title order. Bloggers tag posts with the title's key phrases
+    # ("Augmented Reality, Remote Support, Smart Glasses"; four legit pages).
+    for shown, tags in link_lines:
+        if n_items[shown] != len(tags) or len(tags) < ECHO_MIN_TAGS:
+            continue
+        for title in titles:
+            ov, cov, order = _compare(tags, title)
+            if order and ov == 1.0 and cov >= ECHO_MIN_COVERAGE:
+                echoes.append(shown)
+                break
     if echoes:
         result.fire("hashtags.title_echo", dict.fromkeys(echoes))
     if repeated:

@@ -105,3 +105,33 @@ def test_title_words_spread_over_topic_tags_do_not_fire() -> None:
         "<p>Tags: real estate, Mauricio Umansky, television, reality shows</p>"
     )
     assert hashtags.extract(Page.from_str(html)).markers == []
+
+
+def test_glued_rel_tag_links_of_the_title_words_fire() -> None:
+    # a jNews-style tag list printed with nothing between the links: the text reads
+    # "Tags:BelarusJoinMoscowsOffensive", the DOM still has one rel="tag" link per word
+    html = (
+        "<title>Will Belarus join Moscow's offensive</title><h1>Will Belarus join Moscow's "
+        'offensive</h1><p>Story text.</p><div class="post_tags"><span>Tags:</span>'
+        + "".join(f'<a href="/tag/{w.lower()}/" rel="tag">{w}</a>'
+                  for w in ("Belarus", "Join", "Moscows", "Offensive"))
+        + "</div>"
+    )
+    r = hashtags.extract(Page.from_str(html))
+    assert _markers(r)["hashtags.title_echo"] == ("Tags: Belarus, Join, Moscows, Offensive",)
+    assert r.values["hashtags.n_tags_lines"] == 1.0
+
+
+def test_rel_tag_key_phrases_of_the_title_do_not_fire() -> None:
+    # a blogger tags a post with the title's key phrases: not the autotagger's one word per tag
+    html = (
+        "<title>Augmented Reality im Kundenservice: Remote Support mit Smart Glasses</title>"
+        "<p>Text.</p><p>"
+        + ", ".join(f'<a href="/tag/{i}/" rel="tag">{t}</a>' for i, t in enumerate(
+            ("Augmented Reality", "Kundenservice", "Remote Support", "Smart Glasses")))
+        + "</p>"
+    )
+    r = hashtags.extract(Page.from_str(html))
+    assert r.markers == []
+    assert r.values["hashtags.n_tags_lines"] == 1.0
+    assert r.values["hashtags.tags_line_title_overlap"] == 1.0

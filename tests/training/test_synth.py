@@ -431,3 +431,27 @@ def test_farm_marker_options_are_drawn_at_the_marker_rate(res: synth.Resources) 
         synth.Ctx(random.Random(0), res, art, "n.example", "en", ""), {"related": 1.0}
     )
     assert legit == {"related": True}
+
+
+def test_tag_links_are_marked_and_joined_alike_in_both_classes() -> None:
+    """rel="tag" and the joiner between tag links come from one helper for farms and hard
+    negatives, so neither tells the classes apart; every joiner and both markups occur."""
+    rng = random.Random(3)
+    drawn = [synth.tag_links(rng, ["Alpha", "Beta"], "/tag/") for _ in range(300)]
+    rel = sum('rel="tag"' in d for d in drawn) / len(drawn)
+    assert abs(rel - synth.TAG_REL_P) < 0.08
+    joiners = {d[d.index("</a>") + 4 : d.index("<a", 1)] for d in drawn}
+    assert joiners == set(synth._TAG_JOINERS)
+
+
+def test_jnews_tags_and_legit_topics_both_use_tag_links(res: synth.Resources) -> None:
+    synth.MARKER_RATE, old = 1.0, synth.MARKER_RATE
+    try:
+        pages = synth.generate(_articles(), res, n_farms=200, n_hard=120, seed=11)
+    finally:
+        synth.MARKER_RATE = old
+    farm_tags = [p for p in pages if p.template == "jnews_wp" and "post_tags" in p.html]
+    legit_tags = [p for p in pages if p.label == 0 and '<div class="tags">Topics: ' in p.html]
+    assert farm_tags and legit_tags
+    for group in (farm_tags, legit_tags):
+        assert 0.0 < _share(group, lambda p: 'rel="tag"' in p.html) < 1.0
