@@ -85,6 +85,22 @@ _CLASS_ATTR = _class_attr_regex()
 TITLE_LIKE_MIN_WORDS = 3
 
 
+# UTF-8 bytes decoded as Latin-1 upstream ("journeyâ\x80\x94not", "wasnât"): a lead byte
+# character followed by continuation-byte characters. Repaired only where the page shows the
+# pattern at least MOJIBAKE_MIN times ("â\x80" starts every mangled dash and curly quote), and
+# only where the characters re-encode to valid UTF-8, so real Latin-1 text stays as it is.
+_MOJIBAKE_PROBE = "\xe2\x80"
+MOJIBAKE_MIN = 3
+_MOJIBAKE = re.compile("[\xc2-\xf4][\x80-\xbf]{1,3}")
+
+
+def _unmangle(m: re.Match[str]) -> str:
+    try:
+        return m.group().encode("latin-1").decode("utf-8")
+    except UnicodeDecodeError:
+        return m.group()
+
+
 def clean(text: str | None) -> str:
     """Collapse whitespace (and block markers) to single spaces."""
     # str.split() splits on exactly the characters re's \s matches (the marker is one of them),
@@ -165,7 +181,11 @@ class Page:
         truncated = len(html) > MAX_HTML_CHARS
         if truncated:
             html = html[:MAX_HTML_CHARS]
-        return cls(html=html, url=url or None, truncated=truncated)
+        notes = []
+        if html.count(_MOJIBAKE_PROBE) >= MOJIBAKE_MIN:
+            html = _MOJIBAKE.sub(_unmangle, html)
+            notes.append("UTF-8 text read as Latin-1 (mojibake) was repaired")
+        return cls(html=html, url=url or None, truncated=truncated, notes=notes)
 
     # ---------------------------------------------------------------- the parse
     @cached_property

@@ -100,3 +100,17 @@ def test_tag_groups_read_rel_tag_links_by_list() -> None:
         '<p><a href="/x/">Not a tag</a></p></body>'
     )
     assert Page.from_str(html).tag_groups == [["Alpha", "Beta"], ["Gamma", "Delta"]]
+
+
+def test_latin1_read_utf8_is_repaired_and_noted() -> None:
+    mangled = "I went on a journey\u00e2\x80\x94not merely; it wasn\u00e2\x80\x99t easy \u00e2\x80\x94 no"
+    page = Page.from_str(f"<p>{mangled}</p><p>Caf\u00c3\u00a9</p>")
+    assert page.text == "I went on a journey—not merely; it wasn’t easy — no\nCafé"
+    assert page.notes == ["UTF-8 text read as Latin-1 (mojibake) was repaired"]
+
+
+def test_latin1_text_without_the_pattern_is_left_alone() -> None:
+    # one stray sequence is no evidence of a mis-decoded page; real Latin-1 letters stay
+    page = Page.from_str("<p>Café naïve Ã© \u00e2\x80\x94 once</p>")
+    assert page.text == "Café naïve Ã© \u00e2\x80\x94 once"
+    assert page.notes == []
