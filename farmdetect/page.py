@@ -344,11 +344,17 @@ class Page:
 
     @cached_property
     def article(self) -> str:
-        """Best-effort article body: the container holding the most paragraph text."""
+        """Best-effort article body: the container holding the most paragraph text.
+
+        When that container is one of ARTICLE_MIN_ITEMS or more like containers (same tag and
+        class) under a common ancestor, as the products of a buying guide or the columns of a
+        long story are, the ancestor holding them is the article.
+        """
         body = self.body
         if body is None:
             return ""
         score: Counter[int] = Counter()
+        below: Counter[int] = Counter()  # paragraph text anywhere under a node (a few levels)
         nodes: dict[int, LexborNode] = {}
         for p in body.css("p"):
             parent = p.parent
@@ -359,9 +365,17 @@ class Page:
                 continue
             score[parent.mem_id] += n
             nodes[parent.mem_id] = parent
+            node: LexborNode | None = parent
+            for _ in range(ARTICLE_CLIMB + 2):
+                if node is None or node.tag in _STOP_CLIMB:
+                    break
+                below[node.mem_id] += n
+                nodes[node.mem_id] = node
+                node = node.parent
         if not score:
             return self.text
         best = nodes[score.most_common(1)[0][0]]
+        best = _items_ancestor(best, below) or best
         paras = [clean(p.text()) for p in best.css("p")]
         return "\n".join(p for p in paras if p)
 
@@ -546,6 +560,12 @@ LABEL_MAX_WORDS = 4
 # Labels are looked for on the first items only: recommendation blocks are short, and long
 # lists (menus, archives) would otherwise cost an extra text() call per link.
 LABEL_SCAN_ITEMS = 12
+# Article: levels climbed from the best paragraph container looking for repeated item
+# containers (steamritual's buying guide: div.group > div.inner > p, one group per product), how
+# many like containers make a list, and how much more text than the best one they must hold.
+ARTICLE_CLIMB = 3
+ARTICLE_MIN_ITEMS = 3
+ARTICLE_ITEMS_GAIN = 1.8
 # Levels climbed from a link's title to its repeated item (card layouts nest the title link
 # deep: opposingviews' a > phoenix-ellipsis > div > phoenix-card > phoenix-super-link > div).
 ITEM_CLIMB = 7
@@ -617,6 +637,32 @@ def _item_container(title: LexborNode) -> tuple[LexborNode, LexborNode] | None:
         if node.tag in _ITEM_TAGS and _has_sibling_items(node):
             return node, parent
         node = parent
+    return None
+
+
+def _items_ancestor(best: LexborNode, below: Counter[int]) -> LexborNode | None:
+    """The ancestor (within ARTICLE_CLIMB levels) whose like children hold the article, if any:
+    ARTICLE_MIN_ITEMS+ children of one tag and class carrying paragraphs, together at least
+    ARTICLE_ITEMS_GAIN times the paragraph text of ``best``'s branch."""
+    node = best
+    for _ in range(ARTICLE_CLIMB):
+        up = node.parent
+        if up is None or up.tag in _STOP_CLIMB:
+            return None
+        kinds: Counter[tuple[str, str]] = Counter()
+        text: Counter[tuple[str, str]] = Counter()
+        child = up.child
+        while child is not None:
+            if child.is_element_node and below[child.mem_id]:
+                key = (child.tag or "", child.attributes.get("class") or "")
+                kinds[key] += 1
+                text[key] += below[child.mem_id]
+            child = child.next
+        if kinds:
+            key, count = kinds.most_common(1)[0]
+            if count >= ARTICLE_MIN_ITEMS and text[key] >= ARTICLE_ITEMS_GAIN * below[best.mem_id]:
+                return up
+        node = up
     return None
 
 

@@ -114,3 +114,42 @@ def test_latin1_text_without_the_pattern_is_left_alone() -> None:
     page = Page.from_str("<p>Café naïve Ã© \u00e2\x80\x94 once</p>")
     assert page.text == "Café naïve Ã© \u00e2\x80\x94 once"
     assert page.notes == []
+
+
+def _item(name: str) -> str:
+    return (
+        f'<div class="group"><div class="inner"><h2>{name}</h2>'
+        f"<p>The {name} heats up in three seconds and froths milk on its own, a good start.</p>"
+        f"<p>Compared with the others, the {name} gives more control over the shot itself.</p>"
+        "</div></div>"
+    )
+
+
+def test_article_of_a_buying_guide_holds_every_product() -> None:
+    # one container per product: the article is their common ancestor, not the first product
+    html = (
+        '<body><div class="entry"><p>We picked five espresso machines under five hundred.</p>'
+        + "".join(_item(n) for n in ("Bambino", "Gaggia", "Dedica", "Flair"))
+        + '</div><div class="side"><p>Newsletter: get our best picks every week by email.</p>'
+        "</div></body>"
+    )
+    article = Page.from_str(html).article
+    assert all(n in article for n in ("Bambino", "Gaggia", "Dedica", "Flair"))
+    assert article.startswith("We picked five espresso machines")
+    assert "Newsletter" not in article
+
+
+def test_article_is_not_widened_to_its_comments() -> None:
+    story = "".join(f"<p>Paragraph {i} of the story, long enough to count as text.</p>"
+                    for i in range(6))
+    comments = "".join(f"<p>Comment {i}: I disagree with most of this piece, frankly.</p>"
+                       for i in range(4))
+    html = (f'<body><div class="wrap"><div class="story">{story}</div>'
+            f'<div class="comments">{comments}</div></div></body>')
+    article = Page.from_str(html).article
+    assert article.startswith("Paragraph 0") and "Comment" not in article
+
+
+def test_article_paragraphs_directly_under_body() -> None:
+    html = "<body><p>A page whose paragraphs sit right under the body element.</p></body>"
+    assert Page.from_str(html).article == "A page whose paragraphs sit right under the body element."
