@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from urllib.parse import urljoin, urlsplit
@@ -85,20 +86,39 @@ _CLASS_ATTR = _class_attr_regex()
 TITLE_LIKE_MIN_WORDS = 3
 
 
-# UTF-8 bytes decoded as Latin-1 upstream ("journeyâ\x80\x94not", "wasnât"): a lead byte
-# character followed by continuation-byte characters. Repaired only where the page shows the
-# pattern at least MOJIBAKE_MIN times ("â\x80" starts every mangled dash and curly quote), and
-# only where the characters re-encode to valid UTF-8, so real Latin-1 text stays as it is.
-_MOJIBAKE_PROBE = "\xe2\x80"
+# UTF-8 bytes decoded as Latin-1 or Windows-1252 upstream ("journeyâ\x80\x94not",
+# "wasnâ€™t"): a lead byte character followed by continuation-byte characters. Repaired only
+# where the page shows the pattern at least MOJIBAKE_MIN times ("â\x80" / "â€" starts every
+# mangled dash and curly quote), and only where the characters re-encode to valid UTF-8, so
+# real Latin-1 text stays as it is.
 MOJIBAKE_MIN = 3
-_MOJIBAKE = re.compile("[\xc2-\xf4][\x80-\xbf]{1,3}")
+# (probe, pattern, the codec that mangled it, its name): continuation bytes 0x80-0xBF read as
+# Latin-1 are U+0080-U+00BF; read as Windows-1252, 0x80-0x9F are "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ",
+# and the five bytes it leaves undefined (0x81 0x8D 0x8F 0x90 0x9D) pass through as U+0081...
+_CP1252_HIGH = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ\x81\x8d\x8f\x90\x9d"
+_MOJIBAKE = (
+    ("\xe2\x80", re.compile("[\xc2-\xf4][\x80-\xbf]{1,3}"), "latin-1", "Latin-1"),
+    ("\xe2\u20ac", re.compile(f"[\xc2-\xf4][\xa0-\xbf{_CP1252_HIGH}]{{1,3}}"), "cp1252",
+     "Windows-1252"),
+)
 
 
-def _unmangle(m: re.Match[str]) -> str:
-    try:
-        return m.group().encode("latin-1").decode("utf-8")
-    except UnicodeDecodeError:
-        return m.group()
+def _as_bytes(text: str, codec: str) -> bytes:
+    if codec == "latin-1":
+        return text.encode("latin-1")
+    return b"".join(
+        bytes([ord(c)]) if c in "\x81\x8d\x8f\x90\x9d" else c.encode("cp1252") for c in text
+    )
+
+
+def _unmangler(codec: str) -> Callable[[re.Match[str]], str]:
+    def unmangle(m: re.Match[str]) -> str:
+        try:
+            return _as_bytes(m.group(), codec).decode("utf-8")
+        except UnicodeError:
+            return m.group()
+
+    return unmangle
 
 
 def clean(text: str | None) -> str:
@@ -182,9 +202,10 @@ class Page:
         if truncated:
             html = html[:MAX_HTML_CHARS]
         notes = []
-        if html.count(_MOJIBAKE_PROBE) >= MOJIBAKE_MIN:
-            html = _MOJIBAKE.sub(_unmangle, html)
-            notes.append("UTF-8 text read as Latin-1 (mojibake) was repaired")
+        for probe, pattern, codec, name in _MOJIBAKE:
+            if html.count(probe) >= MOJIBAKE_MIN:
+                html = pattern.sub(_unmangler(codec), html)
+                notes.append(f"UTF-8 text read as {name} (mojibake) was repaired")
         return cls(html=html, url=url or None, truncated=truncated, notes=notes)
 
     # ---------------------------------------------------------------- the parse

@@ -153,3 +153,10 @@ def test_article_is_not_widened_to_its_comments() -> None:
 def test_article_paragraphs_directly_under_body() -> None:
     html = "<body><p>A page whose paragraphs sit right under the body element.</p></body>"
     assert Page.from_str(html).article == "A page whose paragraphs sit right under the body element."
+
+
+def test_windows1252_read_utf8_is_repaired() -> None:
+    page = Page.from_str("<p>It wasnâ€™t â€œfineâ€\x9d â€” it was â€œbadâ€\x9d.</p>")
+    assert page.text.startswith("It wasn’t “fine")
+    assert "it was “bad”." in page.text
+    assert page.notes == ["UTF-8 text read as Windows-1252 (mojibake) was repaired"]
