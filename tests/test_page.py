@@ -103,7 +103,9 @@ def test_tag_groups_read_rel_tag_links_by_list() -> None:
 
 
 def test_latin1_read_utf8_is_repaired_and_noted() -> None:
-    mangled = "I went on a journey\u00e2\x80\x94not merely; it wasn\u00e2\x80\x99t easy \u00e2\x80\x94 no"
+    mangled = (
+        "I went on a journey\u00e2\x80\x94not merely; it wasn\u00e2\x80\x99t easy \u00e2\x80\x94 no"
+    )
     page = Page.from_str(f"<p>{mangled}</p><p>Caf\u00c3\u00a9</p>")
     assert page.text == "I went on a journey—not merely; it wasn’t easy — no\nCafé"
     assert page.notes == ["UTF-8 text read as Latin-1 (mojibake) was repaired"]
@@ -151,8 +153,8 @@ def test_article_is_not_widened_to_its_comments() -> None:
 
 
 def test_article_paragraphs_directly_under_body() -> None:
-    html = "<body><p>A page whose paragraphs sit right under the body element.</p></body>"
-    assert Page.from_str(html).article == "A page whose paragraphs sit right under the body element."
+    text = "A page whose paragraphs sit right under the body element."
+    assert Page.from_str(f"<body><p>{text}</p></body>").article == text
 
 
 def test_windows1252_read_utf8_is_repaired() -> None:
