@@ -1191,6 +1191,19 @@ SIDEBAR_REC_HEADING_P = 0.35
 _REC_HEADINGS = ("Recent Posts", "Most Read", "Editor's Picks", "Trending", "Top Stories")
 _PLAIN_HEADINGS = ("Latest", "News", "Headlines", "In Other News", "Popular", "Featured",
                    "Spotlight", "What's New", "")
+# A list of the site's stories at the foot of the page, after the article and the widgets
+# ("More in ...", "Trending right now", "Must read": itechpost, opposingviews, turkishpress'
+# "World News:"), with viral headlines among them on part of the pages. The page tail, where
+# clickbait.tail_max_prob looks, holds such lines on real pages of both classes (its best line:
+# median 0.05 on real legit pages, 0.71 on real farms; >= 0.9 on 10 % and 53 % of them:
+# wallstreetpit's "16 Mind Blowing Facts About Billionaire Warren Buffett ..."). Template tails
+# held menus, archives and the footer, and scored ~0 in both classes (90th percentile
+# 0.05-0.15), so the feature was learned from the seed footer and injected pages alone, and
+# backwards for real farms (ROC-AUC farm vs legit 0.69 on real pages, 0.44 on synthetic ones).
+FOOT_LIST_P = 0.6
+FOOT_BAIT_P = {True: 0.6, False: 0.15}  # farm: p, given a foot list
+_FOOT_HEADINGS = ("More Stories", "More News", "Trending Now", "Must Read", "Around the Web",
+                  "Don't Miss", "Latest News", "")
 ARCHIVE_P = 0.5
 # Template farms were titled without the site name that hard negatives always carried, so a
 # short title had become a farm trait; real farm titles carry it too ("... - homeyou").
@@ -1312,6 +1325,14 @@ def bloat(
             for h, xs in (("Categories", cats), ("Archives", months))
         )
         html = _insert(html, _BODY_CLOSE, f"<aside>{widget}</aside>", after=False, last=True)
+    if res.plain_headlines and rng.random() < FOOT_LIST_P:
+        items = rng.sample(res.plain_headlines, min(len(res.plain_headlines), rng.randint(4, 10)))
+        if res.clickbait and rng.random() < FOOT_BAIT_P[farm]:
+            for j in rng.sample(range(len(items)), min(len(items), rng.randint(1, 4))):
+                items[j] = rng.choice(res.clickbait)
+        heading = rng.choice(_FOOT_HEADINGS)
+        block = (f"<h3>{heading}</h3>" if heading else "") + f"<ul>{site_links(items)}</ul>"
+        html = _insert(html, _BODY_CLOSE, f"<div>{block}</div>", after=False, last=True)
     menu = [rng.choice(sections) for _ in range(rng.randint(5, 40))]
     nav = f"<nav><ul>{site_links(menu)}</ul></nav>"
     foot_words = ["About", "Contact", "Privacy", "Terms", "Careers", "Advertise", "Sitemap", "RSS"]
