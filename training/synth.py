@@ -1186,8 +1186,13 @@ RIGHTS_LINE_P = 0.75
 SIDEBAR_P = 0.8
 # Most real sidebars are not headed like a recommendation block ("Latest", "Headlines", a
 # section name, none): one is found on 31 % of real legit pages and 41 % of real farms, and a
-# template page with a sidebar always had one (82-89 % of template pages had a block).
-SIDEBAR_REC_HEADING_P = 0.35
+# template page with a sidebar always had one (82-89 % of template pages had a block). At 35 %
+# (session 5) template pages of both classes still had a block of unrelated items on 44-48 % of
+# pages, against 18 % of real farms and 19 % of real legit pages (recs.unrelated_ratio > 0): a
+# block of unrelated sidebar headlines had come to mean "synthetic", and, since most negatives are
+# real and most positives synthetic, "farm" (recs.unrelated_ratio carries no signal on the real
+# pages: ROC-AUC 0.49; synthetic farms against real legit pages 0.65). At 10 %: 21-43 %.
+SIDEBAR_REC_HEADING_P = 0.1
 _REC_HEADINGS = ("Recent Posts", "Most Read", "Editor's Picks", "Trending", "Top Stories")
 _PLAIN_HEADINGS = ("Latest", "News", "Headlines", "In Other News", "Popular", "Featured",
                    "Spotlight", "What's New", "")
@@ -1202,8 +1207,11 @@ _PLAIN_HEADINGS = ("Latest", "News", "Headlines", "In Other News", "Popular", "F
 # backwards for real farms (ROC-AUC farm vs legit 0.69 on real pages, 0.44 on synthetic ones).
 FOOT_LIST_P = 0.6
 FOOT_BAIT_P = {True: 0.6, False: 0.15}  # farm: p, given a foot list
-_FOOT_HEADINGS = ("More Stories", "More News", "Trending Now", "Must Read", "Around the Web",
-                  "Don't Miss", "Latest News", "")
+# The list is headed by a section name ("World News:", as turkishpress), not by a heading of
+# resources/recs_headings.txt, so it lengthens the tail without adding a recommendation block.
+# Headed "More Stories" / "Trending Now", it did: template pages of both classes then had a block
+# of unrelated items on 60-63 % of pages (real pages: 18-19 %); unheaded, it took the heading of
+# the sidebar above it.
 ARCHIVE_P = 0.5
 # Template farms were titled without the site name that hard negatives always carried, so a
 # short title had become a farm trait; real farm titles carry it too ("... - homeyou").
@@ -1330,8 +1338,7 @@ def bloat(
         if res.clickbait and rng.random() < FOOT_BAIT_P[farm]:
             for j in rng.sample(range(len(items)), min(len(items), rng.randint(1, 4))):
                 items[j] = rng.choice(res.clickbait)
-        heading = rng.choice(_FOOT_HEADINGS)
-        block = (f"<h3>{heading}</h3>" if heading else "") + f"<ul>{site_links(items)}</ul>"
+        block = f"<h3>{esc(rng.choice(sections))}</h3><ul>{site_links(items)}</ul>"
         html = _insert(html, _BODY_CLOSE, f"<div>{block}</div>", after=False, last=True)
     menu = [rng.choice(sections) for _ in range(rng.randint(5, 40))]
     nav = f"<nav><ul>{site_links(menu)}</ul></nav>"
