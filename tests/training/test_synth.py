@@ -405,7 +405,7 @@ def test_foot_list_closes_the_page_under_a_section_heading(res: synth.Resources)
 
 def test_foot_list_carries_viral_headlines_more_often_on_farms(res: synth.Resources) -> None:
     """Real farms close on a bait line about five times as often as real legit pages
-    (FOOT_BAIT_P: 60 % of farm lists, 15 % of hard negatives')."""
+    (FOOT_BAIT_P: 90 % of farm lists, 15 % of hard negatives')."""
     bait = set(res.clickbait)
 
     def share(farm: bool) -> float:
@@ -413,7 +413,7 @@ def test_foot_list_carries_viral_headlines_more_often_on_farms(res: synth.Resour
         return sum(any(it in bait for it in items) for _, items in lists) / len(lists)
 
     farm, legit = share(True), share(False)
-    assert 0.45 < farm < 0.75
+    assert 0.8 < farm < 0.97
     assert 0.05 < legit < 0.25
 
 
