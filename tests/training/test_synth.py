@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import random
 import re
 
@@ -385,7 +386,8 @@ def _foot_lists(res: synth.Resources, farm: bool, n: int = 300) -> list[tuple[st
         html = synth.bloat(page, random.Random(i), res, "en", "www.localnews.example", farm)
         for m in re.finditer(r"<div><h3>([^<]*)</h3><ul>(.*?)</ul></div>", html):
             if m.group(1) not in ("Categories", "Archives"):  # the archive widget
-                out.append((m.group(1), re.findall(r'<a href="[^"]*">([^<]*)</a>', m.group(2))))
+                items = re.findall(r'<a href="[^"]*">([^<]*)</a>', m.group(2))
+                out.append((m.group(1), [html_lib.unescape(it) for it in items]))
     return out
 
 
