@@ -255,6 +255,19 @@ def markdown(
         "(no threshold tuned on the pages it is measured on). *pooled 1%*: the same, nested, "
         "with the plain rule <= 1% FPR over all legit pages pooled.",
         "",
+    ]
+    full = metrics["variants"]["full"]  # type: ignore[index]
+    wf = full.get("without_floor")  # type: ignore[union-attr]
+    if wf:
+        n_pos = full["all"]["n_pos"]  # type: ignore[index]
+        lines += [
+            "Without the decisive floor (shipped variant; the same rule on the calibrated score "
+            "alone; several decisive markers were written from one or two of these farm pages): "
+            f"recall {wf['recall']:.3f} ({wf['tp']}/{n_pos}), FPR {wf['fpr']:.4f}, "
+            f"threshold {wf['threshold']:.4f}.",
+            "",
+        ]
+    lines += [
         "Each term alone (ROC-AUC, real pages, out-of-fold):",
         "",
         "| variant | LightGBM raw score | novelty count | novelty weight |",
