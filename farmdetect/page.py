@@ -9,6 +9,7 @@ computed twice.
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -96,11 +97,22 @@ MOJIBAKE_MIN = 3
 # Latin-1 are U+0080-U+00BF; read as Windows-1252, 0x80-0x9F are "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ",
 # and the five bytes it leaves undefined (0x81 0x8D 0x8F 0x90 0x9D) pass through as U+0081...
 _CP1252_HIGH = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ\x81\x8d\x8f\x90\x9d"
-_MOJIBAKE = (
-    ("\xe2\x80", re.compile("[\xc2-\xf4][\x80-\xbf]{1,3}"), "latin-1", "Latin-1"),
-    ("\xe2\u20ac", re.compile(f"[\xc2-\xf4][\xa0-\xbf{_CP1252_HIGH}]{{1,3}}"), "cp1252",
-     "Windows-1252"),
+# The third probe: "Â" before a Latin-1 symbol or a no-break space is a UTF-8 "©", "£" or
+# no-break space read as Latin-1 ("Â£5", "wordÂ\xa0word"); no language writes "Â" there. 25
+# labelled pages (canada.com, halifaxcourier.co.uk, telegraph.co.uk, ...) show it 3+ times
+# without the dash and quote pattern; one stray "Â©" (turkishpress) stays, like any single one.
+_LATIN1_REPAIR = re.compile("[\xc2-\xf4][\x80-\xbf]{1,3}")
+_MOJIBAKE: tuple[tuple[re.Pattern[str], re.Pattern[str], str, str], ...] = (
+    (re.compile("\xe2\x80"), _LATIN1_REPAIR, "latin-1", "Latin-1"),
+    (re.compile("\xe2\u20ac"), re.compile(f"[\xc2-\xf4][\xa0-\xbf{_CP1252_HIGH}]{{1,3}}"),
+     "cp1252", "Windows-1252"),
+    (re.compile("\xc2[\xa0-\xbf]"), _LATIN1_REPAIR, "latin-1", "Latin-1"),
 )
+
+
+def _shows(html: str, probe: re.Pattern[str], n: int = MOJIBAKE_MIN) -> bool:
+    """Whether the probe occurs at least n times (stops at the n-th)."""
+    return sum(1 for _ in itertools.islice(probe.finditer(html), n)) >= n
 
 
 def _as_bytes(text: str, codec: str) -> bytes:
@@ -203,9 +215,11 @@ class Page:
             html = html[:MAX_HTML_CHARS]
         notes = []
         for probe, pattern, codec, name in _MOJIBAKE:
-            if html.count(probe) >= MOJIBAKE_MIN:
+            if _shows(html, probe):
                 html = pattern.sub(_unmangler(codec), html)
-                notes.append(f"UTF-8 text read as {name} (mojibake) was repaired")
+                note = f"UTF-8 text read as {name} (mojibake) was repaired"
+                if note not in notes:
+                    notes.append(note)
         return cls(html=html, url=url or None, truncated=truncated, notes=notes)
 
     # ---------------------------------------------------------------- the parse

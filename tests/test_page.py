@@ -111,6 +111,16 @@ def test_latin1_read_utf8_is_repaired_and_noted() -> None:
     assert page.notes == ["UTF-8 text read as Latin-1 (mojibake) was repaired"]
 
 
+def test_latin1_read_symbols_and_spaces_are_repaired() -> None:
+    # a UTF-8 no-break space, pound sign and copyright read as Latin-1, with no curly quotes
+    mangled = "<p>Tickets cost\u00c2\xa0\u00c2\u00a35 each.</p><p>\u00c2\u00a9 2008 Courier</p>"
+    page = Page.from_str(mangled)
+    assert page.text == "Tickets cost £5 each.\n© 2008 Courier"
+    assert page.notes == ["UTF-8 text read as Latin-1 (mojibake) was repaired"]
+    # one stray sequence is not enough
+    assert Page.from_str("<p>\u00c2\u00a9 2007 Agence France Presse</p>").notes == []
+
+
 def test_latin1_text_without_the_pattern_is_left_alone() -> None:
     # one stray sequence is no evidence of a mis-decoded page; real Latin-1 letters stay
     page = Page.from_str("<p>Café naïve Ã© \u00e2\x80\x94 once</p>")
