@@ -480,7 +480,8 @@ def cv_report(
         contrib[:, :-1] += weight * credit
     a, b = platt(margin, y)
     # the shipped score: calibrated, and floored where a decisive marker fired (model.py)
-    cal = floor_decisive(platt_probability(margin, a, b), c.X_real, DECISIVE_FLOOR)
+    bare = platt_probability(margin, a, b)
+    cal = floor_decisive(bare, c.X_real, DECISIVE_FLOOR)
     coll = np.array([r.dataset for r in c.real])
     thr = collection_threshold(cal, y, coll)
     news = np.array([r.news for r in c.real])
@@ -496,7 +497,7 @@ def cv_report(
         # What the floor adds: the same rule on the calibrated score alone. Several decisive
         # markers were written from one or two of these very farm pages, so recall with the
         # floor is optimistic for their kinds on other sites.
-        "without_floor": _without_floor(platt_probability(margin, a, b), y, coll),
+        "without_floor": _without_floor(bare, y, coll),
         "calibration": {"method": "platt", "a": a, "b": b},
         "novelty_weight": weight,
         # What each term is worth alone (ROC-AUC over real pages): the generator-trained
