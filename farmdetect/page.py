@@ -465,6 +465,11 @@ class Page:
         ]
 
     @cached_property
+    def anchor_texts(self) -> frozenset[str]:
+        """The cleaned text of every ``<a href>``, in-page (``#...``) ones included."""
+        return frozenset(t for t in (clean(raw) for _, _, _, raw in self._anchors) if t)
+
+    @cached_property
     def link_text_chars(self) -> int:
         return sum(len(link.text) for link in self.links)
 

@@ -295,7 +295,13 @@ def extract(page: Page) -> Result:
     vocab = vocabulary(capped)
     lowered = lowered_text(text)
     leftover_hits = scanner("ai_leftovers").scan(lowered, vocab)
-    md_lines = [ln for ln in page.lines if ("#" in ln or "**" in ln) and _MD_LINE.search(ln)]
+    # a line that is a link's whole text is a menu or a table of contents repeating a heading's
+    # source ("**Introduction**" on DigitalOcean), not model output pasted into the prose
+    md_lines = [
+        ln
+        for ln in page.lines
+        if ("#" in ln or "**" in ln) and _MD_LINE.search(ln) and ln not in page.anchor_texts
+    ]
 
     stock_text = lowered
     if n_words > STOCK_MAX_WORDS:

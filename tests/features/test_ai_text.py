@@ -94,6 +94,20 @@ def test_raw_markdown_is_a_leftover() -> None:
     assert any(e.startswith("raw markdown:") for e in _markers(page)["ai_text.leftover"])
 
 
+def test_markdown_in_a_table_of_contents_is_not_a_leftover() -> None:
+    """A CMS table of contents that repeats the headings' markdown source (DigitalOcean's
+    "**Introduction**" menu) is link text, not model output pasted into the prose."""
+    toc = "".join(f'<li><a href="#s{i}">**Section {i}**</a></li>' for i in range(6))
+    prose = "".join(f"<h2>Section {i}</h2><p>Plain text here.</p>" for i in range(6))
+    page = Page.from_str(f"<html><body><ul>{toc}</ul>{prose}</body></html>")
+    assert ai_text.extract(page).values["ai_text.markdown_hits"] == 0
+    assert "ai_text.leftover" not in _markers(page)
+    pasted = Page.from_str(
+        f"<html><body><ul>{toc}</ul><p>**Section 0:** text</p>{prose}</body></html>"
+    )
+    assert ai_text.extract(pasted).values["ai_text.markdown_hits"] == 1
+
+
 def test_site_named_author_is_a_value_not_a_marker() -> None:
     html = '<html><head><meta name="author" content="Freederia"></head><body>x</body></html>'
     page = Page.from_str(html, url="https://freederia.com/some-paper-title")
