@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from farmdetect.features.base import content_words
 from farmdetect.page import Page
@@ -1275,6 +1276,72 @@ _ABOUT_BLURB = (
 )
 
 
+# Traits that real farms show far more often than real legit pages, and template pages of either
+# class showed on 0-2 % (session 8), so LightGBM could learn them from the 17 real farms alone
+# and out of fold never did. Drawn for template pages of both classes at the measured rates
+# (farm: of the 17 real farm pages; hard negative: of the 5,267 real legit pages), so the model
+# learns the difference in rate, not "a synthetic farm never has it":
+# - an open call for contributors in the menu or footer ("Write For Us", "Become a NEWS
+#   REPORTER": opposingviews, thecheers; 2.0 % of legit pages);
+# - shop buttons between the paragraphs ("Check Price on Amazon" x 5: steamritual; "Visit
+#   Website" x 4: opposingviews; 1.7 % of legit pages);
+# - links to sibling pages whose URL is this one's with one slot changed (mattressnap
+#   "best-mattress-for-<side>-sleepers", the two doorways; 2.7 % of legit pages). city_doorway
+#   draws its own, so the farm rate here is for the other templates (1 of the 14 real farms
+#   that are not doorways).
+OPEN_CALL_P = {True: 0.12, False: 0.02}  # farm: p
+_OPEN_CALLS = (
+    "Write For Us", "Write for us", "Submit a Guest Post", "Become a Contributor",
+    "Submit Your Story", "Become a Reporter", "Guest Post Guidelines",
+)
+SHOP_BUTTONS_P = {True: 0.12, False: 0.02}  # farm: p
+_SHOP_BUTTONS = (
+    ("Check Price on Amazon", "amazon"), ("Check Price", "amazon"), ("See Latest Price", "amazon"),
+    ("View on Amazon", "amazon"), ("Visit Website", "shop"), ("View Deal", "shop"),
+    ("Buy Now", "shop"),
+)
+SIBLINGS_P = {True: 0.07, False: 0.027}  # farm: p
+
+
+def shop_buttons(html: str, rng: random.Random, res: Resources) -> str:
+    """2-6 identical shop buttons after paragraphs of the article (affiliate review pages)."""
+    label, kind = rng.choice(_SHOP_BUTTONS)
+    ends = [m.end() for m in re.finditer(r"</p>", html)]
+    k = min(len(ends), rng.randint(2, 6))
+    tag = f"{rng.choice(res.words['farm_domain_parts']['a'])}-{rng.randint(20, 22)}"
+    for pos in sorted(rng.sample(ends, k), reverse=True):
+        if kind == "amazon":
+            href = f"https://www.amazon.com/dp/B0{rng.getrandbits(28):08X}?tag={tag}"
+        else:
+            href = f"https://www.{rng.choice(('shop', 'store', 'deals'))}{rng.randint(1, 99)}.com/"
+        button = f'<p><a class="btn" rel="nofollow" href="{href}">{label}</a></p>'
+        html = html[:pos] + button + html[pos:]
+    return html
+
+
+def sibling_links(rng: random.Random, res: Resources, path: str) -> str:
+    """A list of links to pages whose URL slug is this path's with one token changed, as
+    programmatic-SEO sites link their "best <x> for <y>" pages; '' when the slug is too short."""
+    head, _, last = path.rstrip("/").rpartition("/")
+    slug, dot, ext = last.partition(".")
+    toks = slug.split("-")
+    if len(toks) < 4 or not res.plain_headlines:
+        return ""
+    i = rng.randrange(len(toks))
+    seen = {toks[i]}
+    items = []
+    for _ in range(rng.randint(2, 8)):
+        words = content_words(rng.choice(res.plain_headlines))
+        w = slugify(words[0], 1) if words else ""
+        if not w or w in seen:
+            continue
+        seen.add(w)
+        new = toks[:i] + [w] + toks[i + 1 :]
+        href = f"{head}/{'-'.join(new)}{dot}{ext}" + ("/" if path.endswith("/") else "")
+        items.append(f'<li><a href="{esc(href)}">{esc(" ".join(new).title())}</a></li>')
+    return f"<ul>{''.join(items)}</ul>" if items else ""
+
+
 def bloat(
     html: str, rng: random.Random, res: Resources, lang: str, site: str, farm: bool
 ) -> str:
@@ -1282,6 +1349,8 @@ def bloat(
     links, a rights line, og:title), drawn from one distribution for farms and hard negatives
     alike, so page size and text/HTML ratio say nothing about the label. Ad-network scripts
     follow the real rates of each class (AD_SCRIPTS_P)."""
+    if rng.random() < SHOP_BUTTONS_P[farm]:
+        html = shop_buttons(html, rng, res)
     n_js = rng.randint(2, 30)
     head = "".join(
         f'<script src="https://cdn{rng.randint(1, 9)}.example.net/js/{rng.getrandbits(32):x}.js">'
@@ -1346,6 +1415,8 @@ def bloat(
     nav = f"<nav><ul>{site_links(menu)}</ul></nav>"
     foot_words = ["About", "Contact", "Privacy", "Terms", "Careers", "Advertise", "Sitemap", "RSS"]
     foot_links = rng.sample(foot_words + sections, rng.randint(3, len(foot_words)))
+    if rng.random() < OPEN_CALL_P[farm]:
+        foot_links.insert(rng.randrange(len(foot_links) + 1), rng.choice(_OPEN_CALLS))
     foot = f"<footer><ul>{site_links(foot_links)}</ul>"
     if rng.random() < SOCIAL_P[farm]:
         handle = name.lower()
@@ -1768,6 +1839,8 @@ def generate(
             ],
             [3, 3, 3, 1],
         )[0]
+        if tname not in ("city_doorway", "inject_farm") and rng.random() < SIBLINGS_P[True]:
+            html = _insert(html, _BODY_CLOSE, sibling_links(rng, res, path), after=False, last=True)
         url = None if rng.random() < NO_URL_SHARE else f"https://{domain}{path}"
         out.append(_record(html, art, tname, 1, url))
     for i in range(n_hard):
@@ -1793,5 +1866,8 @@ def generate(
             if host_of(art.url)
             else f"https://{art.host or 'example-news.org'}/{slugify(art.title)}"
         )
+        if rng.random() < SIBLINGS_P[False]:
+            path = urlsplit(url).path or "/"
+            html = _insert(html, _BODY_CLOSE, sibling_links(rng, res, path), after=False, last=True)
         out.append(_record(html, art, template, 0, None if rng.random() < NO_URL_SHARE else url))
     return out

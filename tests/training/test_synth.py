@@ -344,9 +344,11 @@ def test_bloat_keeps_its_head_when_it_adds_a_sidebar(res: synth.Resources) -> No
     assert sidebars > 0
 
 
-def test_template_pages_link_off_site_like_real_pages(pages: list[Record]) -> None:
+def test_template_pages_link_off_site_like_real_pages(res: synth.Resources) -> None:
     """Real pages link social profiles and share buttons (median off-site share 16 % legit, 8 %
-    farms); template pages once had none, so "no external links" meant "synthetic"."""
+    farms); template pages once had none, so "no external links" meant "synthetic". (Its own
+    200 + 200 pages: among the shared fixture's ~20 legit_news pages all could link off-site.)"""
+    pages = synth.generate(_articles(), res, n_farms=200, n_hard=200, seed=7)
     farms = [p for p in pages if p.label == 1 and p.template != "inject_farm"]
     hard = [p for p in pages if p.label == 0 and p.template == "legit_news"]
 
@@ -499,3 +501,50 @@ def test_jnews_tags_and_legit_topics_both_use_tag_links(res: synth.Resources) ->
     assert farm_tags and legit_tags
     for group in (farm_tags, legit_tags):
         assert 0.0 < _share(group, lambda p: 'rel="tag"' in p.html) < 1.0
+
+
+def test_farm_traits_are_drawn_at_their_class_rates(res: synth.Resources) -> None:
+    """Shop buttons and an open call for contributors on template pages of both classes, at the
+    rates real farms and real legit pages show them (SHOP_BUTTONS_P, OPEN_CALL_P), and each one
+    measured by its feature."""
+    from farmdetect.features import monetization, rewrite
+
+    body = "".join(f"<p>Paragraph {i} of the story.</p>" for i in range(6))
+    page = synth.doc("River flood forces evacuation", "en", f"<h1>River flood</h1>{body}")
+
+    def shares(farm: bool, n: int = 600) -> tuple[float, float]:
+        shop = call = 0
+        for i in range(n):
+            html = synth.bloat(page, random.Random(i), res, "en", "www.localnews.example", farm)
+            p = Page.from_str(html, url="https://www.localnews.example/river-flood/")
+            shop += monetization.extract(p).values["monetization.cta_buttons"] >= 2
+            call += rewrite.extract(p).values["rewrite.open_submission"] > 0
+        return shop / n, call / n
+
+    farm_shop, farm_call = shares(True)
+    legit_shop, legit_call = shares(False)
+    assert 0.07 < farm_shop < 0.18 and 0.07 < farm_call < 0.18
+    assert legit_shop < 0.05 and legit_call < 0.05
+
+
+def test_sibling_links_change_one_slot_of_the_page_slug(res: synth.Resources) -> None:
+    """Sibling links are the page's slug with one token replaced, which doorway's sibling
+    measure counts; a slug too short or a bare id gives none."""
+    from farmdetect.features import doorway
+
+    res = synth.Resources(res.words, res.synonyms, res.clickbait,
+                          [f"{w} council votes on budget" for w in ("Harbour", "Valley", "Ridge",
+                                                                    "Meadow", "Summit")])
+    path = "/best-mattress-for-side-sleepers/"
+    ul = synth.sibling_links(random.Random(2), res, path)
+    hrefs = re.findall(r'href="([^"]+)"', ul)
+    assert 2 <= len(hrefs) <= 8
+    own = path.strip("/").split("-")
+    for href in hrefs:
+        toks = href.strip("/").split("-")
+        assert len(toks) == len(own) and sum(a != b for a, b in zip(toks, own, strict=True)) == 1
+    html = f"<html><body><p>Text.</p>{ul}</body></html>"
+    values = doorway.extract(Page.from_str(html, url=f"https://beds.example{path}")).values
+    assert values["doorway.sibling_slug_links"] == len(hrefs)
+    assert synth.sibling_links(random.Random(2), res, "/news.asp?id=208897") == ""
+    assert synth.sibling_links(random.Random(2), res, "/short-slug/") == ""
