@@ -40,7 +40,7 @@ from training.features import cache_key, featurize
 
 log = logging.getLogger(__name__)
 
-MODEL_VERSION = "0.7.0"
+MODEL_VERSION = "0.8.0"
 SEED = 20240601
 N_SPLITS = 5
 # Synthetic volume: enough variety over the 7 templates x options; ~2.5k pages keeps feature
