@@ -1287,7 +1287,7 @@ _ABOUT_BLURB = (
 #   Website" x 4: opposingviews; 1.7 % of legit pages);
 # - links to sibling pages whose URL is this one's with one slot changed (mattressnap
 #   "best-mattress-for-<side>-sleepers", the two doorways; 2.7 % of legit pages). city_doorway
-#   draws its own, so the farm rate here is for the other templates (1 of the 14 real farms
+#   draws its own, so the farm rate here is for the other templates (1 of the 15 real farms
 #   that are not doorways).
 OPEN_CALL_P = {True: 0.12, False: 0.02}  # farm: p
 _OPEN_CALLS = (
@@ -1347,8 +1347,9 @@ def bloat(
 ) -> str:
     """Wrap a generated page in the weight of a real CMS page (scripts, styles, menus, footer
     links, a rights line, og:title), drawn from one distribution for farms and hard negatives
-    alike, so page size and text/HTML ratio say nothing about the label. Ad-network scripts
-    follow the real rates of each class (AD_SCRIPTS_P)."""
+    alike, so page size and text/HTML ratio say nothing about the label. Ad-network scripts,
+    shop buttons and an open call for contributors follow the real rates of each class
+    (AD_SCRIPTS_P, SHOP_BUTTONS_P, OPEN_CALL_P)."""
     if rng.random() < SHOP_BUTTONS_P[farm]:
         html = shop_buttons(html, rng, res)
     n_js = rng.randint(2, 30)
