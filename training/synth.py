@@ -1868,7 +1868,7 @@ def generate(
             else f"https://{art.host or 'example-news.org'}/{slugify(art.title)}"
         )
         if rng.random() < SIBLINGS_P[False]:
-            path = urlsplit(url).path or "/"
-            html = _insert(html, _BODY_CLOSE, sibling_links(rng, res, path), after=False, last=True)
+            own = urlsplit(str(url)).path or "/"
+            html = _insert(html, _BODY_CLOSE, sibling_links(rng, res, own), after=False, last=True)
         out.append(_record(html, art, template, 0, None if rng.random() < NO_URL_SHARE else url))
     return out
