@@ -52,7 +52,7 @@ def load_pages(data: Path, limit: int | None) -> list[tuple[str, str | None]]:
 
 def model_dir(tmp: Path) -> str:
     """The shipped model when it matches the code, else a tiny stand-in (same cost per page)."""
-    shipped = ROOT / "models"
+    shipped = ROOT / "farmdetect" / "models"
     card = shipped / "farmdetect.json"
     if card.is_file() and json.loads(card.read_text()).get("feature_names") == list(FEATURE_NAMES):
         return str(shipped)

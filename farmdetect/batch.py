@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from farmdetect.errors import InputError
+from farmdetect.errors import FarmdetectError, InputError
 from farmdetect.urls import host_of
 from farmdetect.warc import Record
 
@@ -50,6 +50,9 @@ IN_FLIGHT_PER_WORKER = 3
 PAGE_TIMEOUT_S = 10.0
 # Watchdog slack on top of chunk_size * page_timeout before a chunk is declared lost.
 WATCHDOG_SLACK_S = 30.0
+# Time for a fresh pool's first worker to start and load the model (about 1 s here); past it the
+# workers are taken to be failing at start-up, which a pool would otherwise retry forever.
+WORKER_START_TIMEOUT_S = 120.0
 # Only the start of a decoded page is encoded back to bytes to sniff it as HTML.
 _SNIFF_CHARS = 2_000_000
 
@@ -259,6 +262,38 @@ FORKSERVER_PRELOAD = ["farmdetect.batch", "farmdetect.scorer", "farmdetect.model
                       "farmdetect.features", "lightgbm"]
 
 
+@contextmanager
+def _safe_path() -> Iterator[None]:
+    """Start worker processes with PYTHONSAFEPATH set: a child started by ``python -c`` (the
+    fork server, spawn) would otherwise put the current folder first on sys.path and import a
+    ``farmdetect`` folder lying there instead of the installed package."""
+    old = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("PYTHONSAFEPATH", None)
+        else:
+            os.environ["PYTHONSAFEPATH"] = old
+
+
+def _start_pool(ctx: Any, workers: int, initargs: tuple[Any, ...]) -> Any:
+    """A pool whose workers have started: one that cannot start (an import error, a model that
+    fails to load) is an error here, where a bare Pool would restart its workers forever."""
+    with _safe_path():
+        pool = ctx.Pool(workers, initializer=_init_worker, initargs=initargs)
+        try:
+            pool.apply_async(os.getpid).get(WORKER_START_TIMEOUT_S)
+        except mp.TimeoutError:
+            pool.terminate()
+            raise FarmdetectError(
+                f"worker processes did not start within {WORKER_START_TIMEOUT_S:g} s "
+                "(try --workers 1; -v shows details)"
+            ) from None
+    return pool
+
+
 def _context() -> Any:
     # Not fork: LightGBM's OpenMP runtime is not fork-safe once the parent has used it (the
     # parent loads the model to check it), and a forked child would inherit the parent's
@@ -279,7 +314,7 @@ def _parallel(records: Iterable[Record], workers: int, initargs: tuple[Any, ...]
     hard_limit = (page_timeout or PAGE_TIMEOUT_S) * chunk_size + WATCHDOG_SLACK_S
 
     def new_pool() -> Any:
-        return ctx.Pool(workers, initializer=_init_worker, initargs=initargs)
+        return _start_pool(ctx, workers, initargs)
 
     pool = new_pool()
     window: deque[tuple[list[Record], list[int], Any]] = deque()

@@ -11,6 +11,7 @@ import math
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,9 @@ from farmdetect.features import FEATURE_NAMES, feature_hash
 from farmdetect.novelty import Novelty
 
 MODEL_BASENAME = "farmdetect"
-# Where the model lives: $FARMDETECT_MODEL_DIR, else the repo's models/ beside the package.
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
+# Where the model lives: --model-dir, else $FARMDETECT_MODEL_DIR, else the package's own
+# farmdetect/models/ (shipped in the wheel, found by every install method from any folder).
+DEFAULT_MODEL_DIR = Path(str(resources.files("farmdetect.models")))
 # We score one page at a time: OpenMP's thread start-up costs 100x the prediction itself on a
 # single row (2.2 ms vs 0.02 ms for 200 trees), and batch scans parallelise across processes.
 PREDICT_THREADS = 1
@@ -139,8 +141,16 @@ class Model:
 
 
 def model_dir() -> Path:
+    """The model directory used when none is given: $FARMDETECT_MODEL_DIR, else the package's."""
     env = os.environ.get("FARMDETECT_MODEL_DIR")
     return Path(env) if env else DEFAULT_MODEL_DIR
+
+
+def model_source(directory: str | Path | None = None) -> str:
+    """Where a model directory comes from, for ``model-info``: option, environment or package."""
+    if directory is not None:
+        return "--model-dir"
+    return "FARMDETECT_MODEL_DIR" if os.environ.get("FARMDETECT_MODEL_DIR") else "package"
 
 
 def load_model(directory: str | Path | None = None, *, check_features: bool = True) -> Model:
@@ -152,7 +162,8 @@ def load_model(directory: str | Path | None = None, *, check_features: bool = Tr
     if not txt.is_file() or not card_path.is_file():
         raise ModelError(
             f"no model in {base} (need {txt.name} and {card_path.name}); "
-            "build one with `python -m training.train` or set FARMDETECT_MODEL_DIR"
+            "reinstall farmdetect, build one with `python -m training.train`, "
+            "or point --model-dir / FARMDETECT_MODEL_DIR at a model folder"
         )
     try:
         card = json.loads(card_path.read_text("utf-8"))

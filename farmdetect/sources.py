@@ -34,7 +34,8 @@ Schema (``sqlite3`` file; every ingest is one transaction, validated before comm
         PRIMARY KEY (level, name); indices on name and on (level, score)
     meta     key TEXT PRIMARY KEY, value: schema_version, prior.<level>.mean / .strength /
              .sources / .method (the fitted prior, readable from SQL for an index join)
-    ingests  one row per ingest: time, inputs, records, new, updated, unchanged, errors, no_host
+    ingests  one row per ingest: time, inputs, records, new, updated, unchanged, errors, no_host,
+             skipped
 
 Smoothed score. A source's evidence is its *summed calibrated page scores* treated as fractional
 successes out of ``pages`` trials (the expected number of farm pages): a page just under the
@@ -158,9 +159,13 @@ CREATE TABLE IF NOT EXISTS ingests (
     updated INTEGER NOT NULL,
     unchanged INTEGER NOT NULL,
     errors INTEGER NOT NULL,
-    no_host INTEGER NOT NULL
+    no_host INTEGER NOT NULL,
+    skipped INTEGER NOT NULL DEFAULT 0
 );
 """
+# Marks a SQLite file as a farmdetect sources database (PRAGMA application_id, "FRMD"), so that
+# `--db` pointed at someone else's database is refused instead of getting our tables added.
+APPLICATION_ID = 0x46524D44
 
 _PAGE_COLS = (
     "record_id", "url", "host", "domain", "score", "label", "is_farm", "threshold",
@@ -335,14 +340,47 @@ def connect(path: str | Path) -> sqlite3.Connection:
     """Open (creating if needed) a sources database; autocommit mode, transactions are explicit."""
     conn = sqlite3.connect(str(path), isolation_level=None)
     conn.row_factory = sqlite3.Row
+    try:
+        _check_ours(conn, path)
+    except sqlite3.DatabaseError as e:  # "file is not a database"
+        conn.close()
+        raise InputError(f"{path}: not a SQLite database ({e}); choose another --db") from e
+    except BaseException:
+        conn.close()
+        raise
     conn.execute("PRAGMA foreign_keys = ON")
     conn.executescript(_SCHEMA)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    ingest_cols = {r[1] for r in conn.execute("PRAGMA table_info(ingests)")}
+    if "skipped" not in ingest_cols:  # databases made before skipped records were counted
+        conn.execute("ALTER TABLE ingests ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0")
     version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if version is None:
         conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
     elif int(version[0]) != SCHEMA_VERSION:
         raise InputError(f"{path}: sources database schema {version[0]}, expected {SCHEMA_VERSION}")
     return conn
+
+
+def _check_ours(conn: sqlite3.Connection, path: str | Path) -> None:
+    """InputError unless the database is empty or a farmdetect sources database."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if app_id == APPLICATION_ID:
+        return
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        if app_id:
+            raise InputError(f"{path}: a SQLite database of another application; "
+                             "choose another --db")
+        return
+    # Databases of earlier farmdetect versions carry no application id, only the meta row.
+    if "meta" in tables and {"pages", "sources"} <= tables and conn.execute(
+        "SELECT 1 FROM meta WHERE key = 'schema_version'"
+    ).fetchone():
+        return
+    shown = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
+    raise InputError(f"{path}: not a farmdetect sources database (it holds tables {shown}); "
+                     "choose another --db")
 
 
 def open_existing(path: str | Path) -> sqlite3.Connection:
@@ -364,6 +402,7 @@ class IngestStats:
     updated: int = 0
     unchanged: int = 0
     errors: int = 0
+    skipped: int = 0
     no_host: int = 0
     sources_touched: int = 0
 
@@ -371,7 +410,8 @@ class IngestStats:
         """One line for stderr."""
         return (
             f"{self.records} records: {self.new} new, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.errors} errors, {self.no_host} without host; "
+            f"{self.unchanged} unchanged, {self.skipped} skipped, {self.errors} errors, "
+            f"{self.no_host} without host; "
             f"{self.sources_touched} sources updated"
         )
 
@@ -551,17 +591,20 @@ def _ingest(
             stats.records += 1
             row = validate_record(obj, where)
             if row is None:
-                stats.errors += 1
+                if isinstance(obj, dict) and obj.get("error") is None and obj.get("skipped"):
+                    stats.skipped += 1  # a non-HTML record: not a failure of anything
+                else:
+                    stats.errors += 1
                 continue
             if row["host"] is None:
                 stats.no_host += 1
             _upsert_page(conn, row, now, stats, touched)
         stats.sources_touched = _refresh_sources(conn, touched, now)
         conn.execute(
-            "INSERT INTO ingests (time, inputs, records, new, updated, unchanged, errors, no_host)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO ingests (time, inputs, records, new, updated, unchanged, errors,"
+            " no_host, skipped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (now, inputs, stats.records, stats.new, stats.updated, stats.unchanged,
-             stats.errors, stats.no_host),
+             stats.errors, stats.no_host, stats.skipped),
         )  # fmt: skip
         conn.commit()
     except BaseException:

@@ -171,6 +171,7 @@ def read_warc(path: str | os.PathLike[str], max_bytes: int = MAX_RECORD_BYTES) -
                 else:
                     if pending is not None:
                         pending.length = size - pending.offset  # type: ignore[operator]
+                        _check_complete(pending, path, size)
                         yield pending
                     return
             except (OSError, ValueError) as e:
@@ -240,6 +241,42 @@ def _warc_record(rec: Any, name: str, start: int, gz: bool, max_bytes: int) -> R
     return r
 
 
+def _check_complete(r: Record, path: str | os.PathLike[str], size: int) -> None:
+    """Turn the file's last record into an error when the file ends inside it.
+
+    fastwarc hands out what a cut-off record has (a crawl interrupted mid-write, a partial
+    download) as if it were whole; scoring half a page would be a silent wrong answer. Only the
+    last record is checked: a cut in the middle of a file breaks the next record's header, which
+    the recovery above reports."""
+    if r.body is None or r.error is not None or r.offset is None:
+        return
+    with open(path, "rb") as f:
+        f.seek(r.offset)
+        raw = f.read(min(size - r.offset, MAX_RECORD_BYTES + _SCAN_BLOCK))
+    if r.gzipped:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            raw = d.decompress(raw)
+        except zlib.error as e:
+            r.error, r.body = f"corrupt gzip member at offset {r.offset}: {e}", None
+            return
+        if not d.eof:
+            r.error, r.body = f"truncated record at offset {r.offset} (gzip member cut off)", None
+            return
+    head_end = raw.find(b"\r\n\r\n")
+    length = None
+    for line in raw[:head_end].split(b"\r\n") if head_end >= 0 else ():
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length" and value.strip().isdigit():
+            length = int(value)
+    if length is None:
+        return
+    have = len(raw) - head_end - 4
+    if have < length:
+        r.error = f"truncated record at offset {r.offset}: {have} of {length} bytes"
+        r.body = None
+
+
 def _next_sync(path: str | os.PathLike[str], after: int, gz: bool) -> int | None:
     """Offset of the next gzip member header (or ``WARC/1.`` line) at or after ``after``."""
     magic = _GZIP_MAGIC if gz else _WARC_MAGIC
@@ -270,7 +307,7 @@ def read_jsonl(source: str, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[Recor
     name = "stdin" if source == "-" else source
     stream: IO[bytes]
     if source == "-":
-        stream = sys.stdin.buffer
+        stream = _stdin_stream()
     else:
         with open(source, "rb") as f:
             gz = f.read(2) == _GZIP_MAGIC[:2]
@@ -291,8 +328,26 @@ def read_jsonl(source: str, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[Recor
                 continue
             yield _jsonl_record(line, name, lineno, max_bytes)
     finally:
-        if stream is not sys.stdin.buffer:
+        if source != "-":
             stream.close()
+
+
+def _stdin_stream() -> IO[bytes]:
+    """Standard input as JSON lines, gunzipped when it is gzip; InputError when it is a WARC or
+    something else that is not JSON lines (checked on the first bytes, before any scoring)."""
+    raw: Any = sys.stdin.buffer
+    stream: Any = raw
+    if raw.peek(2)[:2] == _GZIP_MAGIC[:2]:
+        stream = gzip.GzipFile(fileobj=raw, mode="rb")
+    try:
+        head = stream.peek(64)[:64].lstrip()
+    except (OSError, EOFError, zlib.error) as e:
+        raise InputError(f"stdin: unreadable gzip data: {e}") from e
+    if head.startswith(b"WARC/"):
+        raise InputError("stdin: a WARC; give its file name instead (WARCs are read from files)")
+    if head and not head.startswith(b"{"):
+        raise InputError("stdin: not JSON lines (the first line is not a JSON object)")
+    return stream  # type: ignore[no-any-return]
 
 
 def _jsonl_record(line: bytes, name: str, lineno: int, max_bytes: int) -> Record:

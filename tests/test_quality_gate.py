@@ -18,7 +18,7 @@ from farmdetect.features import FEATURE_NAMES, feature_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = Path(__file__).resolve().parent / "quality_baseline.json"
-CARD = ROOT / "models" / "farmdetect.json"
+CARD = ROOT / "farmdetect" / "models" / "farmdetect.json"
 
 
 def test_shipped_card_matches_features() -> None:

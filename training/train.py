@@ -1,13 +1,13 @@
 """Train the shipped LightGBM model: real labelled pages + synthetic farms and hard negatives.
 
-    python -m training.train --data ../shared/data --out models/
+    python -m training.train --data ../shared/data --out farmdetect/models/
 
 Steps: load real pages (label 1/0, deduped, grouped by registrable domain), generate synthetic
 pages from the legit articles, extract features (cached), run domain-grouped cross-validation
 to get out-of-fold scores of the REAL pages (a fold's training set holds only synthetic pages
 made from that fold's training articles), fit Platt calibration and the <=1% FPR threshold on
 those out-of-fold scores, then train the final model on everything and write
-``models/farmdetect.txt`` (LightGBM text) and ``models/farmdetect.json`` (the card).
+``farmdetect/models/farmdetect.txt`` (LightGBM text) and ``farmdetect/models/farmdetect.json`` (the card).
 """
 
 from __future__ import annotations
@@ -570,7 +570,7 @@ def library_versions() -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Train the farmdetect LightGBM model.")
     ap.add_argument("--data", default=None, help="shared data folder (default ../shared/data)")
-    ap.add_argument("--out", default=str(dataset.REPO_ROOT / "models"))
+    ap.add_argument("--out", default=str(dataset.REPO_ROOT / "farmdetect" / "models"))
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--n-farms", type=int, default=N_FARMS)
     ap.add_argument("--n-hard", type=int, default=N_HARD)

@@ -1,0 +1,1 @@
+"""The shipped model: farmdetect.txt (LightGBM text) and farmdetect.json (its card)."""
