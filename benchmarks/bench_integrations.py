@@ -6,8 +6,8 @@ All three score the same two WARCs (real pages from ``<data>/pages``, written as
 responses) with two workers: ``farmdetect scan --workers 2``, a datatrove
 LocalPipelineExecutor (WarcReader -> FarmAnnotator -> JsonlWriter, 2 tasks) and the Spark job
 in local[2]. Spark is timed twice: the whole run (JVM start included) and the job alone on an
-already started session. Without a shipped model in farmdetect/models/, a tiny stand-in model is used
-(scoring time is dominated by parsing and features, not the model).
+already started session. Without a shipped model in farmdetect/models/, a tiny stand-in model is
+used (scoring time is dominated by parsing and features, not the model).
 """
 
 from __future__ import annotations

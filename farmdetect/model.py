@@ -155,7 +155,9 @@ def model_source(directory: str | Path | None = None) -> str:
 
 def load_model(directory: str | Path | None = None, *, check_features: bool = True) -> Model:
     """Load ``farmdetect.txt`` + ``farmdetect.json`` from a model directory."""
-    import lightgbm as lgb
+    from farmdetect.lean_lightgbm import import_lightgbm
+
+    lgb = import_lightgbm()
 
     base = Path(directory) if directory is not None else model_dir()
     txt, card_path = base / f"{MODEL_BASENAME}.txt", base / f"{MODEL_BASENAME}.json"

@@ -20,6 +20,7 @@ records byte for byte without holding them in memory.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import sys
@@ -60,7 +61,7 @@ class Record:
     body: bytes | str | None = None
     content_type: str | None = None
     source: str = ""
-    kind: str = ""  # "warc", "jsonl" or "folder"
+    kind: str = ""  # "warc", "jsonl", "folder" or "html"
     # WARC: the record's byte range in ``source`` (its gzip member for .warc.gz).
     offset: int | None = None
     length: int | None = None
@@ -70,6 +71,8 @@ class Record:
     raw: bytes | None = None
     skipped: str | None = None
     error: str | None = None
+    # Share of all inputs read once this record was (0-1, None when unknown: stdin): progress.
+    done: float | None = None
 
     @property
     def size(self) -> int:
@@ -87,6 +90,8 @@ def input_kind(source: str) -> str:
         raise InputError(f"{source}: no such file or folder")
     if path.is_dir():
         return "folder"
+    if path.is_file() and path.suffix.lower() in HTML_SUFFIXES:
+        return "html"
     if not path.is_file():
         # The readers sniff, seek and reopen their input (corrupt-member recovery, byte ranges
         # for --out-warc), which a pipe or fifo cannot give; say so instead of misreading it.
@@ -105,7 +110,9 @@ def input_kind(source: str) -> str:
         if head.strip() and not head.lstrip().startswith(b"{"):
             raise InputError(f"{source}: not a JSON-lines file (first line is not a JSON object)")
         return "jsonl"
-    raise InputError(f"{source}: not a WARC, JSON-lines file or folder")
+    if head.lstrip().startswith(b"<"):
+        return "html"
+    raise InputError(f"{source}: not a WARC, JSON-lines file, HTML file or folder")
 
 
 def _head(path: Path, n: int = 64) -> bytes:
@@ -119,15 +126,39 @@ def _head(path: Path, n: int = 64) -> bytes:
 
 
 def iter_records(sources: list[str], max_bytes: int = MAX_RECORD_BYTES) -> Iterator[Record]:
-    """Records of every INPUT in order (check them first with :func:`input_kind`)."""
-    for source in sources:
+    """Records of every INPUT in order (check them first with :func:`input_kind`); each
+    record's ``done`` is the share of all input bytes read so far (None with stdin)."""
+    sizes = [_input_size(s) for s in sources]
+    total = None if any(n is None for n in sizes) else sum(n or 0 for n in sizes)
+    before = 0
+    for source, size in zip(sources, sizes, strict=True):
         kind = input_kind(source)
         if kind == "warc":
-            yield from read_warc(source, max_bytes)
+            records = read_warc(source, max_bytes)
         elif kind == "jsonl":
-            yield from read_jsonl(source, max_bytes)
+            records = read_jsonl(source, max_bytes)
+        elif kind == "html":
+            records = iter([_file_record(Path(source), source, "html", max_bytes)])
         else:
-            yield from read_folder(source, max_bytes)
+            records = read_folder(source, max_bytes)
+        for r in records:
+            if total:
+                pos = r.done if r.done is not None else 0.0  # readers: bytes read of source
+                r.done = min(1.0, (before + pos) / total)
+            else:
+                r.done = None
+            yield r
+        before += size or 0
+
+
+def _input_size(source: str) -> int | None:
+    """Bytes of one input (a folder: of its HTML files), None for stdin."""
+    if source == "-":
+        return None
+    path = Path(source)
+    if path.is_dir():
+        return sum(p.stat().st_size for p in _html_files(path) if p.is_file())
+    return path.stat().st_size if path.exists() else 0
 
 
 # ---------------------------------------------------------------------------------------- WARC
@@ -155,6 +186,7 @@ def read_warc(path: str | os.PathLike[str], max_bytes: int = MAX_RECORD_BYTES) -
                     start = base + rec.stream_pos
                     if pending is not None:
                         pending.length = start - pending.offset  # type: ignore[operator]
+                        pending.done = start
                         yield pending
                         pending = None
                     last_start = start
@@ -171,6 +203,7 @@ def read_warc(path: str | os.PathLike[str], max_bytes: int = MAX_RECORD_BYTES) -
                 else:
                     if pending is not None:
                         pending.length = size - pending.offset  # type: ignore[operator]
+                        pending.done = size
                         _check_complete(pending, path, size)
                         yield pending
                     return
@@ -306,12 +339,14 @@ def read_jsonl(source: str, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[Recor
     """
     name = "stdin" if source == "-" else source
     stream: IO[bytes]
+    raw_file: IO[bytes] | None = None  # the file under the stream, for progress
     if source == "-":
         stream = _stdin_stream()
     else:
         with open(source, "rb") as f:
             gz = f.read(2) == _GZIP_MAGIC[:2]
-        stream = gzip.open(source, "rb") if gz else open(source, "rb")  # type: ignore[assignment]  # noqa: SIM115, E501
+        raw_file = open(source, "rb")  # noqa: SIM115 - closed with the stream below
+        stream = gzip.GzipFile(fileobj=raw_file, mode="rb") if gz else raw_file  # type: ignore[assignment]
     lineno = 0
     try:
         while True:
@@ -326,16 +361,21 @@ def read_jsonl(source: str, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[Recor
             lineno += 1
             if not line.strip():
                 continue
-            yield _jsonl_record(line, name, lineno, max_bytes)
+            r = _jsonl_record(line, name, lineno, max_bytes)
+            r.done = raw_file.tell() if raw_file is not None else None
+            yield r
     finally:
-        if source != "-":
+        if raw_file is not None:
             stream.close()
+            raw_file.close()
 
 
 def _stdin_stream() -> IO[bytes]:
     """Standard input as JSON lines, gunzipped when it is gzip; InputError when it is a WARC or
     something else that is not JSON lines (checked on the first bytes, before any scoring)."""
     raw: Any = sys.stdin.buffer
+    if not hasattr(raw, "peek"):  # a stand-in stdin (tests, embedding apps)
+        raw = io.BufferedReader(raw)
     stream: Any = raw
     if raw.peek(2)[:2] == _GZIP_MAGIC[:2]:
         stream = gzip.GzipFile(fileobj=raw, mode="rb")
@@ -383,27 +423,41 @@ def _jsonl_record(line: bytes, name: str, lineno: int, max_bytes: int) -> Record
 # -------------------------------------------------------------------------------------- folder
 def read_folder(folder: str, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[Record]:
     """Every .html/.htm file under a folder (recursive, sorted); the id is the file's path."""
-    root = Path(folder)
+    done = 0
+    for p in _html_files(Path(folder)):
+        r = _file_record(p, folder, "folder", max_bytes)
+        try:
+            done += p.stat().st_size
+        except OSError:
+            pass
+        r.done = done
+        yield r
+
+
+def _html_files(root: Path) -> list[Path]:
     # Every entry with an HTML suffix is a record; one that is not a readable regular file (a
     # broken link, a fifo) gets an error line rather than vanishing from the counts.
-    files = sorted(
+    return sorted(
         p for p in root.rglob("*") if p.suffix.lower() in HTML_SUFFIXES and not p.is_dir()
     )
-    for p in files:
-        r = Record(id=str(p), source=folder, kind="folder")
-        if not p.is_file():
-            r.error = "broken link" if p.is_symlink() and not p.exists() else "not a regular file"
-            yield r
-            continue
-        try:
-            n = p.stat().st_size
-            if n > max_bytes:
-                r.error = f"too large ({n} bytes > {max_bytes})"
-            else:
-                r.body = p.read_bytes()
-        except OSError as e:
-            r.error = f"cannot read: {e.strerror or e}"
-        yield r
+
+
+def _file_record(p: Path, source: str, kind: str, max_bytes: int) -> Record:
+    """One HTML file as a Record; the id is its path."""
+    r = Record(id=str(p), source=source, kind=kind)
+    if not p.is_file():
+        r.error = "broken link" if p.is_symlink() and not p.exists() else "not a regular file"
+        return r
+    try:
+        n = p.stat().st_size
+        if n > max_bytes:
+            r.error = f"too large ({n} bytes > {max_bytes})"
+        else:
+            r.body = p.read_bytes()
+            r.done = n
+    except OSError as e:
+        r.error = f"cannot read: {e.strerror or e}"
+    return r
 
 
 # ------------------------------------------------------------------------------ filtered output

@@ -148,7 +148,8 @@ def test_bad_novelty_section_is_a_model_error(tmp_path: Path) -> None:
 
 
 def test_shipped_card_has_cutoffs_for_every_novelty_feature() -> None:
-    card = json.loads((Path(__file__).parents[1] / "farmdetect" / "models" / "farmdetect.json").read_text())
+    shipped = Path(__file__).parents[1] / "farmdetect" / "models" / "farmdetect.json"
+    card = json.loads(shipped.read_text())
     assert tuple(card["novelty"]["cutoffs"]) == NOVELTY_FEATURES
     assert card["novelty"]["quantile"] == novelty.QUANTILE
     assert card["novelty"]["weight"] > 0

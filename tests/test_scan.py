@@ -160,7 +160,7 @@ def test_unreadable_inputs_are_one_line_errors(tmp_path: Path, model_dir: Path) 
     write_warc(tmp_path / "ok.warc", good_records()[:1])
     cases = [([str(tmp_path / "missing.warc.gz")], 3, "no such file"),
              ([str(tmp_path / "ok.warc"), str(tmp_path / "fake.warc")], 3, "not a WARC file"),
-             ([str(tmp_path / "data.csv")], 3, "not a WARC, JSON-lines file or folder")]
+             ([str(tmp_path / "data.csv")], 3, "not a WARC, JSON-lines file, HTML file or folder")]
     for args, code, text in cases:
         res = scan(*args, model_dir=model_dir)
         assert res.exit_code == code, res.output
@@ -176,11 +176,14 @@ def test_unreadable_inputs_are_one_line_errors(tmp_path: Path, model_dir: Path) 
     assert res.exit_code == 2 and "--out-warc needs WARC inputs" in res.stderr
 
 
-def test_help_documents_exit_codes() -> None:
-    res = CliRunner().invoke(main, ["scan", "--help"])
-    assert res.exit_code == 0
-    text = " ".join(res.output.split())  # click re-wraps the epilog to the terminal width
-    assert "0 finished" in text and "3 an input is unreadable" in text
+def test_every_command_documents_the_one_exit_code_table() -> None:
+    from farmdetect.errors import EXIT_CODES
+
+    for command in ([], ["audit"], ["scan"], ["sources"], ["features"], ["model-info"]):
+        res = CliRunner().invoke(main, [*command, "--help"])
+        assert res.exit_code == 0, command
+        for code, meaning in EXIT_CODES:  # the table's rows, unwrapped (\b)
+            assert f"{code:>3}  {meaning}" in res.output, (command, code)
 
 
 def test_slow_page_times_out_and_the_scan_goes_on(monkeypatch: pytest.MonkeyPatch,

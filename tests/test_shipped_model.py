@@ -1,4 +1,4 @@
-"""The shipped model (farmdetect/models/) on the project's own fixtures: farm with evidence, and ok."""
+"""The shipped model (farmdetect/models/) on the project's fixtures: farm with evidence, and ok."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from farmdetect import sources as src
-from farmdetect.cli_sources import sources as sources_cmd
+from farmdetect.cli.sources import sources as sources_cmd
 from farmdetect.errors import InputError
 
 T0 = "2025-01-01T00:00:00+00:00"
@@ -565,7 +565,7 @@ def test_cli_errors(tmp_path: Path, scan_file: Path) -> None:
 
     assert invoke("--db", str(db), "--json", "--csv").exit_code == 2
     assert invoke("--db", str(db), "--top", "3", "--host", "a").exit_code == 2
-    assert invoke("--top", "3").exit_code == 2  # --db is required
+    assert invoke("--db", str(db), "--top", "3", "--min-pages", "0").exit_code == 2
     assert invoke("--db", str(db), "--top", "0").exit_code == 2
 
 

@@ -148,7 +148,7 @@ def test_input_kind(tmp_path: Path) -> None:
         input_kind(str(tmp_path / "missing.warc"))
     with pytest.raises(InputError, match="not a WARC file"):
         input_kind(str(tmp_path / "fake.warc"))
-    with pytest.raises(InputError, match="not a WARC, JSON-lines file or folder"):
+    with pytest.raises(InputError, match="not a WARC, JSON-lines file, HTML file or folder"):
         input_kind(str(tmp_path / "x.csv"))
 
 

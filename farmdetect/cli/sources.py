@@ -1,31 +1,39 @@
 """``farmdetect sources``: ingest scan results into a per-host SQLite database and query it.
 
-    farmdetect sources SCAN.jsonl... --db sources.sqlite        ingest (``-`` reads stdin)
-    farmdetect sources --db sources.sqlite --top 50              most farm-like sources
-    farmdetect sources --db sources.sqlite --host example.com    explain one source
+    farmdetect sources SCAN.jsonl...              ingest (``-`` reads stdin)
+    farmdetect sources --top 50                   most farm-like sources
+    farmdetect sources --host example.com         explain one source
+
+The database is ``--db``, else $FARMDETECT_DB, else farmdetect-sources.sqlite here.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
-from farmdetect import sources as src
-from farmdetect.cli_common import one_line_errors
-from farmdetect.errors import InputError
+from farmdetect.cli.common import exit_codes_epilog, one_line_errors, verbose_option
+from farmdetect.errors import FarmdetectError, InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_TOP = 20
+# farmdetect.sources.LEVELS, spelled out so that `farmdetect audit` does not import the sources
+# module (and tldextract) at start-up; a test checks the two agree.
+LEVELS = ("host", "domain")
+
+# Where the database lives unless --db or $FARMDETECT_DB says otherwise: the current folder,
+# like a project file, so that a scan and its sources sit side by side.
+DEFAULT_DB = "farmdetect-sources.sqlite"
 
 EPILOG = (
-    "\b\nExit codes: 0 ok, 1 runtime error (database locked or unwritable), 2 usage error,"
-    " 3 bad input (bad or truncated scan line, missing field, unknown source, no database)."
-    " A bad input leaves the database unchanged."
+    "A bad input (a bad or truncated scan line, a missing field) leaves the database unchanged;"
+    " error and skipped scan lines are counted, not stored.\n\n" + exit_codes_epilog()
 )
 
 
@@ -98,6 +106,8 @@ def _print_explain(s: dict[str, Any]) -> None:
         click.echo("top markers:")
         for m, k, share in s["top_markers"]:
             click.echo(f"  {m:<32} {k:>6} pages ({share:.0%})")
+    from farmdetect import sources as src
+
     lines = src.evidence_lines(s)
     click.echo("site-level evidence:" + ("" if lines else " none"))
     for line in lines:
@@ -110,10 +120,11 @@ def _print_explain(s: dict[str, Any]) -> None:
 
 @click.command("sources", epilog=EPILOG)
 @click.argument("scans", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite file.")
+@click.option("--db", default=DEFAULT_DB, show_default=True, envvar="FARMDETECT_DB",
+              show_envvar=True, type=click.Path(dir_okay=False), help="SQLite file.")
 @click.option("--top", "top_n", type=click.IntRange(min=1), help="Show the N most farm-like.")
 @click.option("--host", "name", help="Explain one source (host, or domain with --level domain).")
-@click.option("--level", type=click.Choice(src.LEVELS), default="host", show_default=True)
+@click.option("--level", type=click.Choice(LEVELS), default="host", show_default=True)
 @click.option("--min-pages", type=click.IntRange(min=1), default=1, show_default=True,
               help="Only list sources with at least this many pages.")  # fmt: skip
 @click.option("--order", type=click.Choice(["score", "lo"]), default="score", show_default=True,
@@ -121,6 +132,7 @@ def _print_explain(s: dict[str, Any]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="JSON (lines for --top) instead of text.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV export of --top.")
 @click.option("-q", "--quiet", is_flag=True, help="No ingest summary on stderr.")
+@verbose_option
 @one_line_errors
 def sources(
     scans: tuple[str, ...],
@@ -145,6 +157,16 @@ def sources(
         raise click.UsageError("--host and --top exclude each other")
     if name and as_csv:
         raise click.UsageError("--csv exports a --top table, not one source")
+    try:
+        _run(scans, db, top_n, name, level, min_pages, order, as_json, as_csv, quiet)
+    except sqlite3.Error as e:  # locked, read-only, or a full disk: say which database
+        raise FarmdetectError(f"{db}: database: {e}") from e
+
+
+def _run(scans: tuple[str, ...], db: str, top_n: int | None, name: str | None, level: str,
+         min_pages: int, order: str, as_json: bool, as_csv: bool, quiet: bool) -> None:
+    from farmdetect import sources as src
+
     if scans:
         stats = src.ingest_files(db, list(scans))
         if not quiet:

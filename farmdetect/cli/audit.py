@@ -1,42 +1,19 @@
-"""The ``farmdetect`` command line: audit, features, model-info (scan and sources live beside it).
-
-Exit codes (every command): 0 ok, 1 runtime error, 2 usage error, 3 bad input (empty, binary,
-not HTML, unreachable), 4 model missing or not matching the code; ``audit --fail-on-farm``
-exits 10 when the page is judged a farm.
-"""
+"""``farmdetect audit``, ``features`` and ``model-info``: one page, read by a person."""
 
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from typing import Any
 
 import click
 
-from farmdetect import __version__
-from farmdetect.cli_common import one_line_errors
-from farmdetect.cli_scan import scan
-from farmdetect.cli_sources import sources
-
-EXIT_FARM = 10
-
-EXIT_CODES_HELP = (
-    "\b\nExit codes: 0 ok, 1 runtime error, 2 usage error, 3 bad input (empty, binary,"
-    " not HTML, unreachable URL), 4 model missing or not matching the code"
-)
+from farmdetect.cli.common import PROBABILITY, exit_codes_epilog, one_line_errors, verbose_option
+from farmdetect.errors import EXIT_FARM
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="farmdetect")
-@click.option("-v", "--verbose", is_flag=True, help="Log details (and tracebacks) to stderr.")
-def main(verbose: bool) -> None:
-    """Tell content-farm and spam web pages from real ones, and say why."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-
-
-def _load_page(page: str, url: str | None) -> Any:
+def load_page(page: str, url: str | None) -> Any:
+    """The Page of PAGE (a file, ``-`` for stdin, or an http(s) URL), refusing non-HTML."""
     from farmdetect.inputs import check_html, read_source
     from farmdetect.page import Page
 
@@ -45,14 +22,15 @@ def _load_page(page: str, url: str | None) -> Any:
     return Page.from_bytes(data, url=url or fetched_url, content_type=ctype)
 
 
-@main.command(epilog=EXIT_CODES_HELP + ", 10 farm found (with --fail-on-farm).")
+@click.command(epilog=exit_codes_epilog())
 @click.argument("page")
 @click.option("--url", help="The page's URL (for a file or stdin): enables URL/host markers.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a report.")
-@click.option("--threshold", type=click.FloatRange(0, 1), help="Override the model's threshold.")
+@click.option("--threshold", type=PROBABILITY, help="Override the model's threshold (0-1).")
 @click.option("--model-dir", type=click.Path(file_okay=False), help="Model directory to use.")
 @click.option("--no-model", is_flag=True, help="Markers and features only, no score.")
 @click.option("--fail-on-farm", is_flag=True, help=f"Exit {EXIT_FARM} when the page is a farm.")
+@verbose_option
 @one_line_errors
 def audit(page: str, url: str | None, as_json: bool, threshold: float | None,
           model_dir: str | None, no_model: bool, fail_on_farm: bool) -> None:
@@ -61,7 +39,7 @@ def audit(page: str, url: str | None, as_json: bool, threshold: float | None,
     from farmdetect.report import format_report
     from farmdetect.scorer import Scorer
 
-    p = _load_page(page, url)
+    p = load_page(page, url)
     model = None if no_model else default_model(model_dir)
     verdict = Scorer(model, threshold).score_page(p)
     if as_json:
@@ -72,38 +50,36 @@ def audit(page: str, url: str | None, as_json: bool, threshold: float | None,
         sys.exit(EXIT_FARM)
 
 
-@main.command(epilog=EXIT_CODES_HELP + ".")
+@click.command(epilog=exit_codes_epilog())
 @click.argument("page")
 @click.option("--url", help="The page's URL (for a file or stdin).")
+@verbose_option
 @one_line_errors
 def features(page: str, url: str | None) -> None:
     """Print the raw feature vector of PAGE as JSON (name -> value, in model order)."""
     from farmdetect.features import extract
 
-    values, _ = extract(_load_page(page, url))
+    values, _ = extract(load_page(page, url))
     click.echo(json.dumps(values, ensure_ascii=False, indent=1))
 
 
-@main.command("model-info", epilog=EXIT_CODES_HELP + ".")
+@click.command("model-info", epilog=exit_codes_epilog())
 @click.option("--model-dir", type=click.Path(file_okay=False), help="Model directory to use.")
+@verbose_option
 @one_line_errors
 def model_info(model_dir: str | None) -> None:
-    """Print the shipped model's card (version, threshold, metrics, training data)."""
-    from farmdetect.model import load_model
+    """Print the model's card (version, threshold, metrics, training data) and where it was
+    loaded from (--model-dir, $FARMDETECT_MODEL_DIR, or the installed package)."""
+    from farmdetect.model import load_model, model_source
 
     model = load_model(model_dir)
-    card = dict(model.card)
+    card: dict[str, Any] = {
+        "loaded_from": {"path": str(model.path), "via": model_source(model_dir)},
+        **model.card,
+    }
     card["feature_names"] = f"{len(model.feature_names)} features"
     if model.novelty is not None:
         card["novelty"] = dict(card["novelty"])
         card["novelty"]["cutoffs"] = f"{len(model.novelty.names)} features (see the card)"
         card["novelty"]["groups"] = [" + ".join(g) for g in model.novelty.groups]
     click.echo(json.dumps(card, indent=1, ensure_ascii=False))
-
-
-main.add_command(scan)
-main.add_command(sources)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
