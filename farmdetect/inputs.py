@@ -8,12 +8,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from farmdetect import __version__
 from farmdetect.errors import InputError
 
 # A fetched page larger than this is refused: a 20 MB page is already far beyond any article.
 MAX_FETCH_BYTES = 25_000_000
 FETCH_TIMEOUT_S = 15.0
-USER_AGENT = "farmdetect/0.1 (+https://example.invalid/farmdetect)"
+USER_AGENT = f"farmdetect/{__version__} (+https://example.invalid/farmdetect)"
 # A page "looks like HTML" when it has a few tags; plain text, JSON or CSV do not.
 _TAG = re.compile(
     rb"<(?:!doctype|html|head|body|div|p|a|span|meta|title|table|br|li|h[1-6])\b", re.I
