@@ -443,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     metrics: dict[str, object] = {
         "real_farms": real_farms,
-        "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "feature_hash": F.feature_hash(F.FEATURE_NAMES),
         "n_features": len(F.FEATURE_NAMES),
         "variants": {v: public(r) for v, r in reports.items()},

@@ -7,7 +7,8 @@ pages from the legit articles, extract features (cached), run domain-grouped cro
 to get out-of-fold scores of the REAL pages (a fold's training set holds only synthetic pages
 made from that fold's training articles), fit Platt calibration and the <=1% FPR threshold on
 those out-of-fold scores, then train the final model on everything and write
-``farmdetect/models/farmdetect.txt`` (LightGBM text) and ``farmdetect/models/farmdetect.json`` (the card).
+``farmdetect/models/farmdetect.txt`` (LightGBM text) and ``farmdetect/models/farmdetect.json``
+(the card).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from farmdetect import novelty
 from farmdetect.model import DECISIVE_FLOOR, floor_decisive, platt_probability
 from farmdetect.novelty import Novelty
 from training import dataset, synth
+from training.card import write_model_card
 from training.features import cache_key, featurize
 
 log = logging.getLogger(__name__)
@@ -571,6 +573,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Train the farmdetect LightGBM model.")
     ap.add_argument("--data", default=None, help="shared data folder (default ../shared/data)")
     ap.add_argument("--out", default=str(dataset.REPO_ROOT / "farmdetect" / "models"))
+    ap.add_argument("--card-md", default=str(dataset.REPO_ROOT / "models" / "MODEL_CARD.md"),
+                    help="where the Markdown model card goes ('' for nowhere)")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--n-farms", type=int, default=N_FARMS)
     ap.add_argument("--n-hard", type=int, default=N_HARD)
@@ -637,7 +641,7 @@ def main(argv: list[str] | None = None) -> int:
         "library_versions": library_versions(),
         "command": "python -m training.train "
         + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])),
-        "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "timings_s": {
             **{k: round(v, 1) for k, v in c.timings.items()},
             "cv_s": round(cv_s, 1),
@@ -646,6 +650,8 @@ def main(argv: list[str] | None = None) -> int:
         },
     }
     (out / "farmdetect.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    if args.card_md:
+        write_model_card(card, Path(args.card_md))
     m = rep["all"]
     print(
         json.dumps(
