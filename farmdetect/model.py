@@ -29,9 +29,9 @@ DEFAULT_MODEL_DIR = Path(str(resources.files("farmdetect.models")))
 # single row (2.2 ms vs 0.02 ms for 200 trees), and batch scans parallelise across processes.
 PREDICT_THREADS = 1
 # A page with a decisive marker (resources/decisive_markers.txt: evidence that no more than one
-# of the 5,269 real legit pages shows) scores at least this much. Its likelihood ratio, measured
-# on the real pages, is several hundred (7 of 17 farms; 0 of 5,267 legit pages since session 8,
-# 2 before): at a 1 % farm prior that is a posterior near 0.9, while LightGBM, which learns such
+# of the 5,267 real legit pages shows) scores at least this much. Its likelihood ratio, measured
+# on the development pages, was put at several hundred (7 of 17 farms; 0 of 5,267 legit pages):
+# at a 1 % farm prior that is a posterior near 0.9, while LightGBM, which learns such
 # markers from synthetic farms that carry many other signs too, put a page whose only sign is one
 # of them at 0.03. The floor is held lower than the estimate, and well above any threshold, so
 # such a page is always flagged.

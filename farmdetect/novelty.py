@@ -38,7 +38,7 @@ QUANTILE = 0.03
 
 # Measurements whose tail flags correlate (phi) at least this much on average over legit pages
 # form one group: a moderate correlation. On the real farms 0.2-0.4 with average, complete or
-# single linkage ranked within 0.01 ROC-AUC of each other (session 3 notes): no knife-edge.
+# single linkage ranked within 0.01 ROC-AUC of each other: no knife-edge.
 GROUP_CORR = 0.3
 
 # Features whose larger values are not a farm trait, so their upper tail says nothing about
