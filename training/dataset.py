@@ -40,6 +40,12 @@ log = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data"
+# The project's own reviewed pages (data/real/README.md), in the schema of the shared pages.
+PROJECT_DATA = REPO_ROOT / "data" / "real"
+# Era of a shared collection's pages (the shared records carry no year): when they were saved.
+DATASET_YEARS = {"boilerplate_merged": 2008, "utomo_chaos_big9": 2017, "postlight_fixtures": 2017,
+                 "trafilatura_eval": 2020, "aeb_scrapinghub": 2019, "readability_testpages": 2016,
+                 "wcxb_2025": 2025}
 
 NEWS_DATASETS = frozenset({"aeb_scrapinghub", "readability_testpages", "postlight_fixtures"})
 NEWS_FOLDERS = re.compile(
@@ -89,6 +95,7 @@ class Record:
     synthetic: bool = False
     template: str = ""
     source_id: str = ""
+    year: int | None = None
 
     def meta(self) -> dict[str, object]:
         """Everything but the HTML (for reports and caches)."""
@@ -105,11 +112,14 @@ def data_dir(arg: str | os.PathLike[str] | None = None) -> Path:
     return Path(env).resolve() if env else DEFAULT_DATA
 
 
-def iter_raw(data: Path) -> Iterator[dict[str, object]]:
-    """Every record of every pages/*.jsonl.gz file, in sorted file order."""
+def iter_raw(data: Path, project: Path | None = None) -> Iterator[dict[str, object]]:
+    """Every record of every pages/*.jsonl.gz file, in sorted file order; then those of the
+    project's own folder ``project`` (``*.jsonl.gz``) when given."""
     files = sorted((data / "pages").glob("*.jsonl.gz"))
     if not files:
         raise FileNotFoundError(f"no pages/*.jsonl.gz under {data}")
+    if project is not None:
+        files += sorted(project.glob("*.jsonl.gz"))
     for path in files:
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             for line in fh:
@@ -144,14 +154,27 @@ def is_news(dataset: str, source_file: str, url: str | None, host: str | None) -
     return bool(url and NEWS_PATH.search(url))
 
 
-def load(data: Path | str | None = None) -> list[Record]:
-    """Labelled (1/0), deduplicated real pages; null labels are dropped, never negatives."""
+# Older shared farm records name their kind only in label_source ("...id=44): aggregator_rewrite/
+# medium"); the wire-copy aggregators are aggregator rewrites in the rubric's kinds.
+_REVIEW_KIND = re.compile(r"\): ([a-z_]+)/")
+_KIND_ALIASES = {"wire_copy_aggregator": "aggregator_rewrite"}
+
+
+def review_kind(raw: dict[str, object]) -> str | None:
+    """The farm kind a record's review names, when its ``kind`` field is empty."""
+    m = _REVIEW_KIND.search(str(raw.get("label_source") or ""))
+    return _KIND_ALIASES.get(m.group(1), m.group(1)) if m else None
+
+
+def load(data: Path | str | None = None, project: Path | None = None) -> list[Record]:
+    """Labelled (1/0), deduplicated real pages; null labels are dropped, never negatives.
+    ``project``: also the project's own reviewed pages (``PROJECT_DATA``)."""
     data = data_dir(data)
     seen_ids: set[str] = set()
     seen_fp: dict[str, int] = {}
     out: list[Record] = []
     dropped: Counter[str] = Counter()
-    for raw in iter_raw(data):
+    for raw in iter_raw(data, project):
         label = raw.get("label")
         if label not in (0, 1):
             dropped["unlabelled"] += 1
@@ -184,10 +207,11 @@ def load(data: Path | str | None = None) -> list[Record]:
                 host=host,  # type: ignore[arg-type]
                 lang=raw.get("lang") or None,  # type: ignore[arg-type]
                 label=int(label),  # type: ignore[arg-type]
-                kind=raw.get("kind") or None,  # type: ignore[arg-type]
+                kind=raw.get("kind") or review_kind(raw) if label == 1 else None,  # type: ignore[arg-type]
                 html=html,
                 group=page_group(dataset, source_file, url, host, html),  # type: ignore[arg-type]
                 news=is_news(dataset, source_file, url, host),  # type: ignore[arg-type]
+                year=raw.get("year") or DATASET_YEARS.get(dataset),  # type: ignore[arg-type]
             )
         )
     log.info("loaded %d labelled pages (%s)", len(out), dict(dropped))

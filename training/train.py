@@ -126,13 +126,14 @@ def build_corpus(
     n_hard: int = N_HARD,
     with_synth: bool = True,
     draws: int = SYNTH_DRAWS,
+    project: Path | None = None,
 ) -> Corpus:
-    """Load real pages, generate ``draws`` synthetic sets (seeds seed, seed + 1, ...), extract
-    (cached) features of all."""
+    """Load real pages (with ``project``: the project's own too), generate ``draws`` synthetic
+    sets (seeds seed, seed + 1, ...), extract (cached) features of all."""
     timings: dict[str, float] = {}
     t = time.perf_counter()
     data_path = dataset.data_dir(data)
-    real = dataset.load(data_path)
+    real = dataset.load(data_path, project)
     timings["load_s"] = time.perf_counter() - t
     syn: list[dataset.Record] = []
     draw: list[int] = []
