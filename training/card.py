@@ -26,6 +26,12 @@ def _num(x: float | None, digits: int = 3) -> str:
     return "-" if x is None else f"{x:.{digits}f}"
 
 
+def _interval(v: Any) -> str:
+    if not isinstance(v, list) or len(v) != 3:
+        return "-"
+    return f"{v[0]:.2f} ({v[1]:.2f}-{v[2]:.2f})"
+
+
 def render(card: dict[str, Any]) -> str:
     """The Markdown model card of a JSON card."""
     m = card.get("metrics", {})
@@ -90,6 +96,24 @@ def render(card: dict[str, Any]) -> str:
             f"Source: {ext.get('source', '-')}. This is the figure to trust.",
             "",
         ]
+    yard = card.get("yardstick")
+    if yard:
+        lines += [
+            f"**The yardstick** (`python -m training.yardstick`, {yard.get('date', '-')}; real "
+            "pages only, grouped by registrable domain; estimate and 90 % domain-bootstrap "
+            "interval; the locked split is looked at once per release):",
+            "",
+            "| evaluation | farms | legit | ROC-AUC | PR-AUC | recall @1 % FPR |",
+            "|---|---:|---:|---|---|---|",
+        ]
+        for row in yard.get("rows", []):
+            lines.append(
+                f"| {row['name']} | {row.get('n_farm', '-')} | {row.get('n_legit', '-')} | "
+                + " | ".join(_interval(row.get(k)) for k in ("roc_auc", "pr_auc",
+                                                             "recall@fpr0.01")) + " |")
+        lines.append("")
+        if yard.get("note"):
+            lines += [str(yard["note"]), ""]
     lines += [
         f"Development cross-validation ({m.get('evaluation', '-')}): on {allm.get('n_pos', '-')}"
         f" real farm and {allm.get('n_neg', '-')} real legit pages, ROC-AUC "
