@@ -7,9 +7,10 @@ Real pages only: the shared labelled pages plus the project's own (``data/real/`
 pages enter training folds only, made from training-fold articles, never a test fold. Every
 split is grouped by registrable domain.
 
-* **Locked split.** About ``LOCKED_SHARE`` of the domains, chosen by a seeded hash of the domain
-  within each stratum (the kind and era of the domain's farm pages; legit-only domains by era),
-  are set aside. Nothing but ``--locked`` reads them; each look is appended to
+* **Locked split.** About ``LOCKED_SHARE`` of the domains, chosen by a salted hash of the domain
+  alone (so a domain never changes sides as data is added), with every stratum (the kind and era
+  of the domain's farm pages; legit-only domains by era) of two or more domains holding at least
+  one, are set aside. Nothing but ``--locked`` reads them; each look is appended to
   ``models/evaluation/locked_looks.jsonl`` with its date, so the looks can be counted.
 * **Dev figures** (the other domains): ``REPEATS`` x ``N_SPLITS``-fold grouped cross-validation
   of the shipping recipe (training.train: real + synthetic pages, novelty, Platt, decisive floor);
@@ -60,7 +61,7 @@ from training.train import (
 log = logging.getLogger(__name__)
 
 LOCKED_SHARE = 0.4
-LOCK_SALT = "farmdetect-locked-split-v1"  # changing it moves domains between dev and locked
+LOCK_SALT = "farmdetect-locked-split-v2"  # changing it moves domains between dev and locked
 REPEATS = 3
 BOOTSTRAP = 400
 CI = 0.90
@@ -91,24 +92,25 @@ def _h(text: str) -> int:
 
 
 def locked_groups(records: Sequence[dataset.Record], share: float = LOCKED_SHARE) -> set[str]:
-    """The domains of the locked split: within each stratum, the ``share`` whose salted hash
-    is smallest (at least one domain of a stratum with two or more)."""
+    """The domains of the locked split: a domain is locked when its salted hash falls in the
+    lowest ``share`` of the hash range, so its place never depends on the other domains and
+    stays put as the data grows. Strata (the kind and era of the domain's farm pages; legit-only
+    domains by era) are balanced in expectation; a stratum of two or more domains that the hash
+    left with none locked gives up its lowest-hash domain, so every kind is tested."""
     stratum: dict[str, str] = {}
     for r in records:  # a domain with a farm page is stratified by its (first) farm page
         if r.label == 1 and not stratum.get(r.group, "").startswith("farm:"):
             stratum[r.group] = f"farm:{r.kind or 'unknown'}:{era(r.year)}"
         elif r.group not in stratum:
             stratum[r.group] = f"legit:{era(r.year)}"
+    cut = share * 2**64
+    out = {g for g in stratum if _h(g) < cut}
     by: dict[str, list[str]] = {}
     for g, s in stratum.items():
         by.setdefault(s, []).append(g)
-    out: set[str] = set()
     for gs in by.values():
-        gs.sort(key=_h)
-        k = round(share * len(gs))
-        if len(gs) >= 2:
-            k = max(k, 1)
-        out.update(gs[:k])
+        if len(gs) >= 2 and not out.intersection(gs):
+            out.add(min(gs, key=_h))
     return out
 
 
@@ -385,6 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         LOOKS.parent.mkdir(parents=True, exist_ok=True)
         with LOOKS.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps({"date": rep["date"], "model_version": model.version,
+                                 "split": LOCK_SALT,
                                  "locked_cv": rep["locked_cv"]["all"],  # type: ignore[index]
                                  "shipped_on_locked_project_pages":
                                      rep.get("shipped_on_locked_project_pages", {}).get("all")})

@@ -13,18 +13,19 @@ def rec(group: str, label: int, kind: str | None = None, year: int = 2020) -> Re
                   lang="en", label=label, kind=kind, html="", group=group, news=False, year=year)
 
 
-def test_the_locked_split_is_a_stable_share_of_each_stratum() -> None:
-    recs = [rec(f"legit{i}.example", 0) for i in range(200)]
+def test_the_locked_split_is_stable_and_reaches_every_stratum() -> None:
+    recs = [rec(f"legit{i}.example", 0) for i in range(2000)]
     recs += [rec(f"farm{i}.example", 1, "scraper") for i in range(10)]
-    recs += [rec(f"old{i}.example", 1, "content_farm", 2009) for i in range(5)]
+    recs += [rec(f"old{i}.example", 1, "content_farm", 2009) for i in range(2)]
     locked = locked_groups(recs)
     assert locked == locked_groups(list(reversed(recs)))  # order does not matter
-    assert sum(g.startswith("legit") for g in locked) == round(LOCKED_SHARE * 200)
-    assert sum(g.startswith("farm") for g in locked) == 4
-    assert sum(g.startswith("old") for g in locked) == 2
-    # a domain stays where it was when others are added
-    more = locked_groups(recs + [rec(f"new{i}.example", 0) for i in range(3)])
-    assert len(locked - more) <= 3
+    share = sum(g.startswith("legit") for g in locked) / 2000
+    assert abs(share - LOCKED_SHARE) < 0.05
+    assert any(g.startswith("old") for g in locked)  # a small stratum still gets one
+    # adding domains never moves a domain that was already there
+    more = locked_groups(recs + [rec(f"new{i}.example", 0) for i in range(500)])
+    old_domains = {r.group for r in recs}
+    assert more & old_domains == locked
 
 
 def test_recall_at_a_false_positive_rate() -> None:
