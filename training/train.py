@@ -23,6 +23,7 @@ import shlex
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -300,10 +301,11 @@ def folds(c: Corpus, n_splits: int = N_SPLITS, seed: int = SEED) -> list[np.ndar
 
 
 def training_set(
-    c: Corpus, train_mask: np.ndarray, variant: str, draw: int = 0
+    c: Corpus, train_mask: np.ndarray, variant: str, draw: int = 0,
+    skip_templates: frozenset[str] = frozenset(),
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """X, y, w (and the synthetic indices used) for one fold/variant/synthetic draw; synthetic
-    pages only from the training groups."""
+    pages only from the training groups, and none of the templates in ``skip_templates``."""
     train_groups = {c.real[i].group for i in np.flatnonzero(train_mask)}
     real_idx = np.flatnonzero(train_mask)
     if variant == "synth_pos":
@@ -312,6 +314,7 @@ def training_set(
         [
             i for i, r in enumerate(c.synth)
             if r.group in train_groups and c.synth_draw[i] == draw
+            and r.template not in skip_templates
         ],
         dtype=int,
     )
@@ -330,19 +333,24 @@ def oof_scores(
     seed: int = SEED,
     contrib: np.ndarray | None = None,
     credit: np.ndarray | None = None,
+    tests: Sequence[np.ndarray] | None = None,
+    pool: np.ndarray | None = None,
+    skip_templates: frozenset[str] = frozenset(),
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Out-of-fold LightGBM raw scores and novelty counts of every real page, and its fold.
 
     A test fold's novelty cut-offs and groups come from the legit pages of its training folds
-    only.
+    only. ``tests`` replaces the grouped folds (pages in no test set keep 0); ``pool`` (a mask
+    over real pages) limits what may be trained on, ``skip_templates`` the synthetic pages
+    (the yardstick's leave-one-kind-out).
     When ``contrib`` (n_real x n_features+1) is given it is filled with the fold model's
     per-feature contributions (LightGBM pred_contrib) to each page's raw score; ``credit``
     (n_real x n_features) with each feature's share of the novelty count (Novelty.credit)."""
     raw = np.zeros(len(c.real))
     nov = np.zeros(len(c.real))
     fold_of = np.zeros(len(c.real), dtype=int)
-    for k, test in enumerate(folds(c, n_splits, seed)):
-        mask = np.ones(len(c.real), dtype=bool)
+    for k, test in enumerate(tests if tests is not None else folds(c, n_splits, seed)):
+        mask = np.ones(len(c.real), dtype=bool) if pool is None else pool.copy()
         mask[test] = False
         test_groups = {c.real[i].group for i in test}
         tails = novelty.fit(c.X_real[mask & (c.y_real == 0)])
@@ -351,7 +359,7 @@ def oof_scores(
         draws = 1 if variant == "real_only" else c.draws
         shap = np.zeros((len(test), X_test.shape[1] + 1))
         for draw in range(draws):
-            X, y, w, syn_idx = training_set(c, mask, variant, draw)
+            X, y, w, syn_idx = training_set(c, mask, variant, draw, skip_templates)
             # The leak guard: no synthetic training page may come from a test-fold article.
             if any(c.synth[i].group in test_groups for i in syn_idx):
                 raise AssertionError("synthetic page from a test-fold article in training")

@@ -53,9 +53,8 @@ from training.train import (
     SEED,
     Corpus,
     build_corpus,
-    fit,
+    oof_scores,
     platt,
-    weights,
 )
 
 log = logging.getLogger(__name__)
@@ -202,36 +201,24 @@ def dev_folds(groups: np.ndarray, n_splits: int, seed: int) -> list[np.ndarray]:
 
 
 def oof_margin(c: Corpus, dev: np.ndarray, test_sets: list[np.ndarray],
-               drop_kind: str | None = None) -> np.ndarray:
-    """Out-of-fold shipped-recipe margin (LightGBM raw + weight x novelty) of the dev pages;
-    with ``drop_kind`` its real farms and synthetic templates are left out of training."""
+               drop_kind: str | None = None, weight: float | None = None
+               ) -> tuple[np.ndarray, float]:
+    """Out-of-fold shipped-recipe margin (LightGBM raw + weight x novelty) of the test pages,
+    trained on dev pages only, and the novelty weight: taken from the dev legit pages' scores,
+    or given (the locked run scores no dev page); with ``drop_kind`` its real farms and
+    synthetic templates are left out of training."""
     y = c.y_real
-    raw = np.full(len(c.real), np.nan)
-    nov = np.full(len(c.real), np.nan)
-    kinds = np.array([r.kind or "" for r in c.real])
-    syn_kind = np.array([TEMPLATE_KIND.get(r.template, "") for r in c.synth])
-    for test in test_sets:
-        train = dev.copy()
-        train[test] = False
-        if drop_kind is not None:
-            train &= ~((y == 1) & (kinds == drop_kind))
-        groups = {c.real[i].group for i in np.flatnonzero(train)}
-        tails = novelty.fit(c.X_real[train & (y == 0)])
-        X_test = tails.with_count(c.X_real[test])
-        raw[test] = 0.0
-        for draw in range(c.draws):
-            syn = np.array([i for i, r in enumerate(c.synth)
-                            if r.group in groups and c.synth_draw[i] == draw
-                            and (drop_kind is None or syn_kind[i] != drop_kind)], dtype=int)
-            recs = [c.real[i] for i in np.flatnonzero(train)] + [c.synth[i] for i in syn]
-            X = np.vstack([c.X_real[train], c.X_synth[syn]]) if len(syn) else c.X_real[train]
-            yy = np.array([r.label for r in recs], dtype=np.int32)
-            booster = fit(tails.with_count(X), yy, weights(recs))
-            raw[test] += np.asarray(booster.predict(X_test, raw_score=True)) / c.draws
-        nov[test] = X_test[:, -1]
-    legit = dev & (y == 0)
-    weight = novelty.spread_weight(raw[legit], nov[legit])
-    return raw + weight * nov
+    pool = dev
+    skip: frozenset[str] = frozenset()
+    if drop_kind is not None:
+        kinds = np.array([r.kind or "" for r in c.real])
+        pool = dev & ~((y == 1) & (kinds == drop_kind))
+        skip = frozenset(t for t, k in TEMPLATE_KIND.items() if k == drop_kind)
+    raw, nov, _ = oof_scores(c, "full", tests=test_sets, pool=pool, skip_templates=skip)
+    if weight is None:
+        legit = dev & (y == 0)
+        weight = novelty.spread_weight(raw[legit], nov[legit])
+    return raw + weight * nov, weight
 
 
 def shipped_score(c: Corpus, margin: np.ndarray, calib: np.ndarray, calib_mask: np.ndarray
@@ -239,8 +226,7 @@ def shipped_score(c: Corpus, margin: np.ndarray, calib: np.ndarray, calib_mask: 
     """Calibrated as the shipped model (Platt fitted on the out-of-fold margins ``calib`` of
     the pages in ``calib_mask``) and floored where a decisive marker fired."""
     a, b = platt(calib[calib_mask], c.y_real[calib_mask])
-    return floor_decisive(platt_probability(np.nan_to_num(margin), a, b), c.X_real,
-                          DECISIVE_FLOOR)
+    return floor_decisive(platt_probability(margin, a, b), c.X_real, DECISIVE_FLOOR)
 
 
 def scores_of(c: Corpus, s: np.ndarray, mask: np.ndarray) -> Scores:
@@ -346,12 +332,12 @@ def main(argv: list[str] | None = None) -> int:
     # Dev: repeated grouped CV; the figures pool the repeats' out-of-fold scores.
     pooled: list[Scores] = []
     dev_idx = np.flatnonzero(dev)
-    first = np.zeros(len(c.real))
+    first, first_weight = np.zeros(len(c.real)), 0.0
     for k in range(args.repeats):
         tests = [dev_idx[t] for t in dev_folds(groups[dev], N_SPLITS, SEED + k)]
-        margin = oof_margin(c, dev, tests)
+        margin, weight = oof_margin(c, dev, tests)
         if k == 0:
-            first = margin
+            first, first_weight = margin, weight
         pooled.append(scores_of(c, shipped_score(c, margin, margin, dev), dev))
         if k == 0 and not args.no_loko:
             loko: dict[str, object] = {}
@@ -360,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
             for kind, n in sorted(kinds.items()):
                 if n < MIN_FARMS_ROW:
                     continue
-                m = oof_margin(c, dev, tests, drop_kind=kind)
+                m, _ = oof_margin(c, dev, tests, drop_kind=kind)
                 sc = scores_of(c, shipped_score(c, m, m, dev), dev)
                 keep = (sc.y == 0) | (sc.kind == kind)
                 loko[kind] = with_interval(sc.y[keep], sc.s[keep], sc.group[keep])
@@ -378,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
         rep["shipped_on_project_pages"] = breakdown(scores_of(c, shipped, own & dev))
     if args.locked:
         final_tests = [np.flatnonzero(is_locked)]
-        margin = oof_margin(c, dev, final_tests)
+        margin, _ = oof_margin(c, dev, final_tests, weight=first_weight)
         rep["locked_cv"] = breakdown(scores_of(c, shipped_score(c, margin, first, dev),
                                                is_locked))
         if (own & is_locked).any():
