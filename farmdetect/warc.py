@@ -71,7 +71,9 @@ class Record:
     raw: bytes | None = None
     skipped: str | None = None
     error: str | None = None
-    # Share of all inputs read once this record was (0-1, None when unknown: stdin): progress.
+    # Bytes of ``source`` read once this record was (readers set it; None when unknown), and
+    # the share of all inputs that makes (0-1, set by iter_records; None with stdin): progress.
+    pos: int | None = None
     done: float | None = None
 
     @property
@@ -128,7 +130,9 @@ def _head(path: Path, n: int = 64) -> bytes:
 def iter_records(sources: list[str], max_bytes: int = MAX_RECORD_BYTES) -> Iterator[Record]:
     """Records of every INPUT in order (check them first with :func:`input_kind`); each
     record's ``done`` is the share of all input bytes read so far (None with stdin)."""
-    sizes = [_input_size(s) for s in sources]
+    # A folder is listed once: its size for the progress share, then its records.
+    listings = {s: _html_files(Path(s)) for s in sources if s != "-" and Path(s).is_dir()}
+    sizes = [_input_size(s, listings.get(s)) for s in sources]
     total = None if any(n is None for n in sizes) else sum(n or 0 for n in sizes)
     before = 0
     for source, size in zip(sources, sizes, strict=True):
@@ -140,24 +144,20 @@ def iter_records(sources: list[str], max_bytes: int = MAX_RECORD_BYTES) -> Itera
         elif kind == "html":
             records = iter([_file_record(Path(source), source, "html", max_bytes)])
         else:
-            records = read_folder(source, max_bytes)
+            records = read_folder(source, max_bytes, listings.get(source))
         for r in records:
-            if total:
-                pos = r.done if r.done is not None else 0.0  # readers: bytes read of source
-                r.done = min(1.0, (before + pos) / total)
-            else:
-                r.done = None
+            r.done = min(1.0, (before + (r.pos or 0)) / total) if total else None
             yield r
         before += size or 0
 
 
-def _input_size(source: str) -> int | None:
-    """Bytes of one input (a folder: of its HTML files), None for stdin."""
+def _input_size(source: str, files: list[Path] | None = None) -> int | None:
+    """Bytes of one input (a folder: of its HTML ``files``), None for stdin."""
     if source == "-":
         return None
+    if files is not None:
+        return sum(p.stat().st_size for p in files if p.is_file())
     path = Path(source)
-    if path.is_dir():
-        return sum(p.stat().st_size for p in _html_files(path) if p.is_file())
     return path.stat().st_size if path.exists() else 0
 
 
@@ -186,7 +186,7 @@ def read_warc(path: str | os.PathLike[str], max_bytes: int = MAX_RECORD_BYTES) -
                     start = base + rec.stream_pos
                     if pending is not None:
                         pending.length = start - pending.offset  # type: ignore[operator]
-                        pending.done = start
+                        pending.pos = start
                         yield pending
                         pending = None
                     last_start = start
@@ -203,7 +203,7 @@ def read_warc(path: str | os.PathLike[str], max_bytes: int = MAX_RECORD_BYTES) -
                 else:
                     if pending is not None:
                         pending.length = size - pending.offset  # type: ignore[operator]
-                        pending.done = size
+                        pending.pos = size
                         _check_complete(pending, path, size)
                         yield pending
                     return
@@ -362,7 +362,7 @@ def read_jsonl(source: str, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[Recor
             if not line.strip():
                 continue
             r = _jsonl_record(line, name, lineno, max_bytes)
-            r.done = raw_file.tell() if raw_file is not None else None
+            r.pos = raw_file.tell() if raw_file is not None else None
             yield r
     finally:
         if raw_file is not None:
@@ -421,16 +421,15 @@ def _jsonl_record(line: bytes, name: str, lineno: int, max_bytes: int) -> Record
 
 
 # -------------------------------------------------------------------------------------- folder
-def read_folder(folder: str, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[Record]:
-    """Every .html/.htm file under a folder (recursive, sorted); the id is the file's path."""
+def read_folder(folder: str, max_bytes: int = MAX_RECORD_BYTES,
+                files: list[Path] | None = None) -> Iterator[Record]:
+    """Every .html/.htm file under a folder (recursive, sorted; ``files`` when already listed);
+    the id is the file's path."""
     done = 0
-    for p in _html_files(Path(folder)):
+    for p in _html_files(Path(folder)) if files is None else files:
         r = _file_record(p, folder, "folder", max_bytes)
-        try:
-            done += p.stat().st_size
-        except OSError:
-            pass
-        r.done = done
+        done += r.pos or 0
+        r.pos = done
         yield r
 
 
@@ -443,18 +442,17 @@ def _html_files(root: Path) -> list[Path]:
 
 
 def _file_record(p: Path, source: str, kind: str, max_bytes: int) -> Record:
-    """One HTML file as a Record; the id is its path."""
+    """One HTML file as a Record; the id is its path, ``pos`` its size."""
     r = Record(id=str(p), source=source, kind=kind)
     if not p.is_file():
         r.error = "broken link" if p.is_symlink() and not p.exists() else "not a regular file"
         return r
     try:
-        n = p.stat().st_size
+        n = r.pos = p.stat().st_size
         if n > max_bytes:
             r.error = f"too large ({n} bytes > {max_bytes})"
         else:
             r.body = p.read_bytes()
-            r.done = n
     except OSError as e:
         r.error = f"cannot read: {e.strerror or e}"
     return r

@@ -161,3 +161,17 @@ def test_a_fifo_input_is_refused_with_a_clear_error(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(InputError, match="not a regular file"):
         input_kind(str(fifo))
+
+
+def test_records_carry_the_share_of_the_input_read(tmp_path: Path) -> None:
+    from farmdetect.warc import iter_records
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"{i}.html").write_text("<html><p>page</p></html>" * (i + 1))
+    warc = tmp_path / "in.warc.gz"
+    write_warc(warc, [warc_record(b"<html><p>x</p></html>", rid=f"r{i}") for i in range(2)])
+    done = [r.done for r in iter_records([str(folder), str(warc)])]
+    assert len(done) == 5 and all(d is not None for d in done)
+    assert done == sorted(done) and done[-1] == 1.0 and 0 < done[0] < done[2] < 1

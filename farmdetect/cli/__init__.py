@@ -32,8 +32,8 @@ def main() -> None:
     from farmdetect.lean_lightgbm import set_lean
 
     set_lean()  # this process is ours: LightGBM without scikit-learn (1 s less start-up)
-    logging.basicConfig(level=logging.getLogger().level or logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # No level here: the root logger's own (WARNING, or DEBUG once -v has run) stays in force.
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
 
 for _command in (audit, scan, sources, features, model_info):

@@ -30,10 +30,9 @@ def exit_codes_epilog() -> str:
     return f"\b\nExit codes:\n{rows}"
 
 
-def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+def _set_verbose(_ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value:
         logging.getLogger().setLevel(logging.DEBUG)
-        ctx.meta["farmdetect.verbose"] = True
 
 
 def verbose_option(fn: F) -> F:

@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -142,7 +143,7 @@ def scan(inputs: tuple[str, ...], output: str, workers: int | None, threshold: f
     if seen:
         records = _unseen(records, seen, passed)
     if limit is not None:
-        records = _first(records, limit)
+        records = islice(records, limit)
     results = score_records_with_input(
         records, workers, threshold, model_dir,
         page_timeout=page_timeout or PAGE_TIMEOUT_S, summary=summary,
@@ -155,7 +156,7 @@ def scan(inputs: tuple[str, ...], output: str, workers: int | None, threshold: f
             warc_out = _opened(stack, open(out_warc, mode + "b")) if out_warc else None
             jsonl_out = _opened(stack, open(out_jsonl, mode + "b")) if out_jsonl else None
         except OSError as e:
-            raise FarmdetectError(f"cannot write {e.filename}: {e.strerror or e}") from e
+            raise write_error(str(e.filename), e) from e
         writer = _Writer(out, "stdout" if output == "-" else output, warc_out, out_warc,
                          jsonl_out, out_jsonl, keep, min_score)
         try:
@@ -280,13 +281,6 @@ def _unseen(records: Iterable[Any], seen: set[str], passed: list[int]) -> Iterat
         if r.id in seen:
             passed[0] += 1
             continue
-        yield r
-
-
-def _first(records: Iterable[Any], n: int) -> Iterator[Any]:
-    for i, r in enumerate(records):
-        if i >= n:
-            return
         yield r
 
 
