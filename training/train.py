@@ -35,6 +35,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 import farmdetect.features as F
 from farmdetect import novelty
+from farmdetect.features import evidence
 from farmdetect.model import DECISIVE_FLOOR, floor_decisive, platt_probability
 from farmdetect.novelty import Novelty
 from training import dataset, synth
@@ -377,6 +378,34 @@ def oof_scores(
     return raw, nov, fold_of
 
 
+# A marker may floor the score (resources/decisive_markers.txt) only when, on the real pages of
+# the yardstick's dev split, it fires on farm pages of at least this many registrable domains and
+# on no legitimate page (issue 19). train.main refuses to train with a listed marker that fails.
+EARN_MIN_DOMAINS = 3
+
+
+def marker_audit(c: Corpus, mask: np.ndarray) -> dict[str, dict[str, int]]:
+    """Per marker over the real pages in ``mask``: the farm domains and legit pages it fires on."""
+    farm_domains: dict[str, set[str]] = {}
+    legit: Counter[str] = Counter()
+    for r, names, m in zip(c.real, c.markers_real, mask, strict=True):
+        if not m:
+            continue
+        for name in names:
+            if r.label == 1:
+                farm_domains.setdefault(name, set()).add(r.group)
+            else:
+                legit[name] += 1
+    return {n: {"farm_domains": len(farm_domains.get(n, ())), "legit_pages": legit[n]}
+            for n in sorted(set(farm_domains) | set(legit))}
+
+
+def earned(audit: dict[str, dict[str, int]]) -> frozenset[str]:
+    """The markers of ``audit`` that earn a floor."""
+    return frozenset(n for n, s in audit.items()
+                     if s["farm_domains"] >= EARN_MIN_DOMAINS and s["legit_pages"] == 0)
+
+
 # ---------------------------------------------------------------------------- calibration
 def platt(raw: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Platt scaling with Platt's smoothed targets: p = 1/(1+exp(-(a*raw+b)))."""
@@ -596,6 +625,16 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     t0 = time.perf_counter()
     c = build_corpus(args.data, args.seed, args.n_farms, args.n_hard)
+    from training.yardstick import locked_groups  # (yardstick imports this module)
+
+    locked = locked_groups(c.real)
+    audit = marker_audit(c, np.array([r.group not in locked for r in c.real]))
+    unearned = sorted(evidence.decisive_markers() - earned(audit))
+    if unearned:
+        log.error("decisive_markers.txt lists markers that do not earn a floor on the dev pages "
+                  "(farm pages of >= %d domains, no legit page): %s", EARN_MIN_DOMAINS,
+                  {n: audit.get(n, {}) for n in unearned})
+        return 1
     t = time.perf_counter()
     rep = cv_report(c, "full", seed=args.seed)
     cv_s = time.perf_counter() - t
@@ -615,6 +654,12 @@ def main(argv: list[str] | None = None) -> int:
         "threshold": rep["threshold"],
         "calibration": {"method": "platt", "a": a, "b": b},
         "decisive_floor": DECISIVE_FLOOR,
+        "decisive_markers": {
+            "rule": f"fires on farm pages of >= {EARN_MIN_DOMAINS} registrable domains and on no "
+            "legit page, over the real pages of the yardstick's dev split",
+            "listed": sorted(evidence.decisive_markers()),
+            "audit": {n: v for n, v in audit.items() if v["farm_domains"]},
+        },
         # constant in training: no tree uses them (see IGNORED_INPUTS)
         "ignored_inputs": list(IGNORED_INPUTS),
         "novelty": {

@@ -57,7 +57,9 @@ STOCK_MIN_PER_1K = 6.0
 STOCK_MAX_WORDS = 6000
 STOCK_MIN_WORDS = 300
 # Rendered markdown left in the visible text ("## Heading", "**Abstract:**"): raw LLM output
-# pasted into a CMS (freederia.com). Lines counted; the leftover marker needs this many.
+# pasted into a CMS (freederia.com). Lines counted; the ai_text.raw_markdown marker needs this
+# many. An ordinary marker, not a leftover: a legal-aid page printing "**CRITICAL WARNING**"
+# in its text reaches it too (independent evaluation of model 0.8.0).
 MARKDOWN_MIN_LINES = 5
 # Text scanned for leftovers and dashes: the first 100k characters hold any page's article.
 MAX_TEXT_CHARS = 100_000
@@ -353,13 +355,15 @@ def extract(page: Page) -> Result:
     })
     result.values.update(_article_shape(page, lowered))
 
-    if leftover_hits or len(md_lines) >= MARKDOWN_MIN_LINES:
+    if leftover_hits:
         # lower() keeps offsets except for rare letters (İ); quote the folded text then
         source = text if len(text) == len(lowered) else lowered
         evidence = [_context(source, start, end) for _, start, end in leftover_hits[:3]]
-        if len(md_lines) >= MARKDOWN_MIN_LINES:
-            evidence += [f"raw markdown: {line[:120]}" for line in md_lines[:2]]
         result.fire("ai_text.leftover", evidence)
+    if len(md_lines) >= MARKDOWN_MIN_LINES:
+        # its own, ordinary marker: a person's page can print "**CRITICAL WARNING**" too
+        evidence = [f"raw markdown: {line[:120]}" for line in md_lines[:3]]
+        result.fire("ai_text.raw_markdown", evidence)
     if ai_author:
         evidence = [_context(text, m.start(), m.end()) for m in ai_author[:2]]
         result.fire("ai_text.ai_author", evidence)

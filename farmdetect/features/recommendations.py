@@ -38,9 +38,9 @@ FEATURES: tuple[str, ...] = (
 # A word seen this often in the article (title words count as seen this often) is a full-weight
 # topic word; rarer words count in proportion, so one chance mention weighs a third.
 KEY_TF = 3
-# Item relatedness = summed topic weight of its words / sqrt(its word count), capped at 1.
-# One full topic word in a ten-word title scores 0.32; the seed farm's clinic/forum/merchant
-# items score <= 0.15 against the Belarus article (tests/data/pages/recs_unrelated_block.html).
+# Item relatedness (see relatedness()): one fully specific topic word in a title of ten
+# specific words scores 0.32; the seed farm's clinic/forum/merchant items score <= 0.15
+# against the Belarus article (tests/data/pages/recs_unrelated_block.html).
 RELATED_MIN = 0.25
 # Below this many content words the article is too short to judge relatedness against.
 MIN_ARTICLE_WORDS = 80
@@ -123,13 +123,36 @@ def _keys(text: str) -> list[str]:
     return [_key(w) for w in content_words(text)]
 
 
+@lru_cache(maxsize=1)
+def _specificities() -> dict[str, float]:
+    """Per comparison key, how much the word can say about a topic (resources/
+    word_specificity.tsv, written by training.word_specificity from word frequencies in 13
+    languages and from the real legit sites); keys not listed are fully specific (1)."""
+    res = resources.files("farmdetect.resources").joinpath("word_specificity.tsv")
+    out: dict[str, float] = {}
+    for line in res.read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            key, value = line.split("\t")
+            out[key] = float(value)
+    return out
+
+
+def specificity(key: str) -> float:
+    """How much a word can say about a topic, 0..1: "world" 0.05, "clinic" 0.9, a rare word 1."""
+    return _specificities().get(key, 1.0)
+
+
 def relatedness(item: str, weights: dict[str, float]) -> float:
-    """How much an item title is about the article: topic weight of its words / sqrt(length)."""
+    """How much an item title is about the article: the topic weight of its words, each
+    counted by its specificity, over the square root of its words' summed specificity (at
+    least 1), capped at 1. A generic word shared with the article ("World", "News", "Update")
+    adds little, and an item of generic words only cannot be related."""
     keys = dict.fromkeys(_keys(item))  # distinct, in a fixed order: the float sum is reproducible
     if not keys:
         return 0.0
-    score = sum(weights.get(k, 0.0) for k in keys)
-    return min(1.0, score / math.sqrt(len(keys)))
+    spec = [specificity(k) for k in keys]
+    score = sum(weights.get(k, 0.0) * s for k, s in zip(keys, spec, strict=True))
+    return min(1.0, score / math.sqrt(max(1.0, sum(spec))))
 
 
 def _topic_weights(page: Page, items: list[str]) -> tuple[dict[str, float], int]:

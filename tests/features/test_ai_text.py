@@ -87,11 +87,29 @@ def test_other_languages() -> None:
     assert ai_text.extract(Page.from_str(html)).values["ai_text.stock_distinct"] == 6
 
 
-def test_raw_markdown_is_a_leftover() -> None:
+def test_raw_markdown_is_its_own_marker_not_a_leftover() -> None:
     body = "".join(f"<p>## Section {i}</p><p>**Point {i}:** text here.</p>" for i in range(4))
     page = Page.from_str(f"<html><body>{body}</body></html>")
     assert ai_text.extract(page).values["ai_text.markdown_hits"] == 8
-    assert any(e.startswith("raw markdown:") for e in _markers(page)["ai_text.leftover"])
+    markers = _markers(page)
+    assert any(e.startswith("raw markdown:") for e in markers["ai_text.raw_markdown"])
+    assert "ai_text.leftover" not in markers
+
+
+def test_bold_warnings_and_quoted_templates_are_not_leftovers() -> None:
+    """A legal-aid page's bold warnings printed as markdown and a blog quoting a letter template
+    ("[Your Name]"): a person's page, not a chatbot's reply (model 0.8.0 flagged both)."""
+    warnings = "".join(
+        f"<p>**CRITICAL WARNING {i}:** file before the deadline.</p>" for i in range(6)
+    )
+    template = (
+        "<blockquote><p>Dear [Recipient],</p>"
+        "<p>Best regards, [Your Name], [Company Name]</p></blockquote>"
+    )
+    page = Page.from_str(f"<html><body>{warnings}{template}</body></html>")
+    values = ai_text.extract(page).values
+    assert values["ai_text.leftover_hits"] == 0
+    assert "ai_text.leftover" not in _markers(page)
 
 
 def test_markdown_in_a_table_of_contents_is_not_a_leftover() -> None:
@@ -101,7 +119,7 @@ def test_markdown_in_a_table_of_contents_is_not_a_leftover() -> None:
     prose = "".join(f"<h2>Section {i}</h2><p>Plain text here.</p>" for i in range(6))
     page = Page.from_str(f"<html><body><ul>{toc}</ul>{prose}</body></html>")
     assert ai_text.extract(page).values["ai_text.markdown_hits"] == 0
-    assert "ai_text.leftover" not in _markers(page)
+    assert "ai_text.raw_markdown" not in _markers(page)
     pasted = Page.from_str(
         f"<html><body><ul>{toc}</ul><p>**Section 0:** text</p>{prose}</body></html>"
     )

@@ -98,3 +98,52 @@ def test_german_heading_and_chumbox() -> None:
 
 def test_deterministic(farm: Page) -> None:
     assert extract(farm).values == extract(farm).values
+
+
+# Generic words shared with the article must not make an item related (the independent evaluation
+# of 0.8.0: a seed-style block of three unrelated items was judged related because one item
+# shared "World" with the article). One article per language, a related and an unrelated item
+# that shares only generic words with it.
+GENERIC_CASES = [
+    (  # English
+        "World leaders meet in Minsk as Belarus border tensions rise",
+        "Belarus moved troops towards the border on Tuesday, and Lukashenko said Minsk would "
+        "answer any provocation. Leaders of the region met to discuss the border crisis. ",
+        "Lukashenko orders Belarus troops to the Ukrainian border",
+        "Best plastic surgery clinics in the world this year",
+    ),
+    (  # German
+        "Neue Regeln für Radwege: Stadtrat beschließt Verkehrskonzept",
+        "Der Stadtrat hat am Dienstag das Verkehrskonzept für neue Radwege beschlossen. Händler "
+        "an der Ringstraße kritisieren den Radweg, der Parkplätze kostet. ",
+        "Händler kritisieren Radweg an der Ringstraße",
+        "Neue Trends: Die besten Rezepte für den Sommer",
+    ),
+    (  # French
+        "Nouvelle grève à la SNCF : trafic perturbé dans toute la France",
+        "La grève des cheminots de la SNCF perturbe le trafic ferroviaire. Les syndicats des "
+        "cheminots réclament des hausses de salaires et la direction de la SNCF négocie. ",
+        "Grève SNCF : les syndicats de cheminots maintiennent le préavis",
+        "Nouvelle collection : les meilleures tenues de France pour cet été",
+    ),
+]
+
+
+@pytest.mark.parametrize(("headline", "body", "related", "unrelated"), GENERIC_CASES)
+def test_generic_shared_words_do_not_make_an_item_related(
+    headline: str, body: str, related: str, unrelated: str
+) -> None:
+    from farmdetect.features.recommendations import RELATED_MIN, _topic_weights
+
+    html = f"<html><body><h1>{headline}</h1><article><p>{body * 6}</p></article></body></html>"
+    weights, _ = _topic_weights(Page.from_str(html, url="https://news.example/a"), [])
+    assert relatedness(related, weights) >= RELATED_MIN
+    assert relatedness(unrelated, weights) < RELATED_MIN
+
+
+def test_generic_words_weigh_less_than_topic_words() -> None:
+    from farmdetect.features.recommendations import specificity
+
+    assert specificity("world") < 0.3  # on ~44 % of legit sites
+    assert specificity("news") < 0.3
+    assert specificity("lukash") == 1.0  # on too few sites to be listed
