@@ -20,6 +20,7 @@ from farmdetect.features import (
     monetization,
     recommendations,
     rewrite,
+    signals,
 )
 from farmdetect.features.base import Family, Marker, Result
 from farmdetect.page import Page
@@ -35,6 +36,7 @@ FAMILIES: tuple[Family, ...] = (
     doorway.family,
     monetization.family,
     classic.family,
+    signals.family,
 )
 
 # Full dotted names (``hashtags.title_overlap``), family by family, in declaration order, then
