@@ -69,15 +69,24 @@ class Variant:
     novelty_term: bool = True  # weight x novelty added to the margin
     floor: str = "all"  # "all" decisive markers floor the score, "none", or "earned" (train.earned)
     drop: tuple[str, ...] = ()  # feature-name prefixes whose columns are blanked (constant 0)
+    novelty_only: bool = False  # score by the novelty count alone
+    novelty_scale: float = 1.0  # the novelty term's weight, times the spread-matching weight
 
 
 VARIANTS: dict[str, Variant] = {
-    "base": Variant("the shipping recipe of model 0.8.0"),
+    "base": Variant("the shipping recipe (real + synthetic pages, novelty term, Platt)"),
     "real_only": Variant("no synthetic pages in training", synth=False),
     "no_novelty_term": Variant("no weight x novelty on the margin (LightGBM still sees it)",
                                novelty_term=False),
     "no_floor": Variant("no decisive floor", floor="none"),
     "earned_floor": Variant("floor only for markers that earn it on the dev pages", floor="earned"),
+    "no_signals": Variant("without the signals family (spam links, feed snippets, first-hand "
+                          "testing, host names)", drop=("signals.",)),
+    "novelty_only": Variant("the label-free novelty count alone (no LightGBM)", novelty_only=True),
+    "novelty_x2": Variant("novelty term weighted twice the spread-matching weight",
+                          novelty_scale=2.0),
+    "novelty_x0.5": Variant("novelty term weighted half the spread-matching weight",
+                            novelty_scale=0.5),
 }
 
 def floor_rows(c: Corpus, how: str, earned_set: frozenset[str]) -> np.ndarray:
@@ -127,8 +136,9 @@ def score(c: Corpus, v: Variant, earned_set: frozenset[str], tests: list[np.ndar
     cb = blanked(c, v.drop)
     raw, nov, _ = oof_scores(cb, "full" if v.synth else "real_only", tests=tests, pool=pool,
                              skip_templates=skip)
-    weight = novelty.spread_weight(raw[y == 0], nov[y == 0]) if v.novelty_term else 0.0
-    margin = raw + weight * nov
+    weight = (v.novelty_scale * novelty.spread_weight(raw[y == 0], nov[y == 0])
+              if v.novelty_term else 0.0)
+    margin = nov.astype(float) if v.novelty_only else raw + weight * nov
     a, b = platt(margin, y)
     p = platt_probability(margin, a, b)
     return np.where(floor_rows(c, v.floor, earned_set), np.maximum(p, DECISIVE_FLOOR), p)
