@@ -22,6 +22,16 @@ def load_page(page: str, url: str | None) -> Any:
     return Page.from_bytes(data, url=url or fetched_url, content_type=ctype)
 
 
+def reputation_line(host: str | None, listed: list[str], source: str) -> str:
+    """The audit's host-reputation section: kept apart from the score and its evidence."""
+    head = "\nhost reputation (--domain-lists, not part of the score):"
+    if not host:
+        return f"{head} no host known (give --url)"
+    if not listed:
+        return f"{head} {host} is on no list of {source}"
+    return f"{head} {host} is on {len(listed)} list(s) of {source}: {', '.join(listed)}"
+
+
 @click.command(epilog=exit_codes_epilog())
 @click.argument("page")
 @click.option("--url", help="The page's URL (for a file or stdin): enables URL/host markers.")
@@ -30,22 +40,37 @@ def load_page(page: str, url: str | None) -> Any:
 @click.option("--model-dir", type=click.Path(file_okay=False), help="Model directory to use.")
 @click.option("--no-model", is_flag=True, help="Markers and features only, no score.")
 @click.option("--fail-on-farm", is_flag=True, help=f"Exit {EXIT_FARM} when the page is a farm.")
+@click.option("--domain-lists", type=click.Path(dir_okay=False),
+              help="Also report whether the host is on these farm/spam domain lists (CSV with "
+                   "domain,list columns, or one domain per line); never part of the score.")
 @verbose_option
 @one_line_errors
 def audit(page: str, url: str | None, as_json: bool, threshold: float | None,
-          model_dir: str | None, no_model: bool, fail_on_farm: bool) -> None:
+          model_dir: str | None, no_model: bool, fail_on_farm: bool,
+          domain_lists: str | None) -> None:
     """Audit one PAGE (a file, - for stdin, or an http(s) URL): verdict, markers, evidence."""
     from farmdetect.model import default_model
     from farmdetect.report import format_report
     from farmdetect.scorer import Scorer
 
+    lists = None
+    if domain_lists:
+        from farmdetect.domain_lists import DomainLists
+
+        lists = DomainLists.load(domain_lists)
     p = load_page(page, url)
     model = None if no_model else default_model(model_dir)
     verdict = Scorer(model, threshold).score_page(p)
+    listed = lists.lookup(p.host) if lists is not None else None
     if as_json:
-        click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
+        out = verdict.to_dict()
+        if listed is not None:
+            out["domain_lists"] = listed
+        click.echo(json.dumps(out, ensure_ascii=False))
     else:
         click.echo(format_report(verdict, source=page))
+        if lists is not None:
+            click.echo(reputation_line(p.host, listed or [], lists.source))
     if fail_on_farm and verdict.label == "farm":
         sys.exit(EXIT_FARM)
 

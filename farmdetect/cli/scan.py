@@ -100,13 +100,17 @@ def progress_text(read: int, seconds: float, errors: int, done: float | None) ->
               help="Per-record size cap; larger records are errors [default: 10 MB].")
 @click.option("--timeout", "page_timeout", type=click.FloatRange(min=0, min_open=True),
               default=None, help="Per-page time cap in seconds [default: 10].")
+@click.option("--domain-lists", type=click.Path(dir_okay=False),
+              help="Add a domain_lists field: the farm/spam lists (CSV with domain,list columns, "
+                   "or one domain per line) holding each record's host; never part of the score.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no closing summary.")
 @verbose_option
 @one_line_errors
 def scan(inputs: tuple[str, ...], output: str, workers: int | None, threshold: float | None,
          keep: str | None, out_warc: str | None, out_jsonl: str | None, min_score: float | None,
          limit: int | None, resume: bool, fail_on_farm: bool, model_dir: str | None,
-         max_bytes: int | None, page_timeout: float | None, quiet: bool) -> None:
+         max_bytes: int | None, page_timeout: float | None, domain_lists: str | None,
+         quiet: bool) -> None:
     """Score every page in INPUT... (WARC .warc/.warc.gz, JSON lines .jsonl[.gz] or - for stdin
     with fields html and optional url/id, a folder of .html files, or one .html file) and write
     one JSON line per record; optionally write the kept records to a filtered WARC or
@@ -135,6 +139,11 @@ def scan(inputs: tuple[str, ...], output: str, workers: int | None, threshold: f
             raise click.UsageError(f"{dest} is also an input ({clash}): it would be emptied")
     keep = keep or "ok"
     seen = _resume_ids(output) if resume else set()
+    lists = None
+    if domain_lists:
+        from farmdetect.domain_lists import DomainLists
+
+        lists = DomainLists.load(domain_lists)
 
     summary = Summary()
     progress = Progress(not quiet)
@@ -161,6 +170,8 @@ def scan(inputs: tuple[str, ...], output: str, workers: int | None, threshold: f
                          jsonl_out, out_jsonl, keep, min_score)
         try:
             for record, line in results:
+                if lists is not None:
+                    line["domain_lists"] = lists.lookup(line.get("host") or line.get("url"))
                 writer.write(record, line)
                 progress.update(summary, record.done if limit is None else
                                 max(record.done or 0.0, summary.read / limit))
