@@ -49,8 +49,7 @@ def render(card: dict[str, Any]) -> str:
         "`farmdetect/features/`, scoring one web page's HTML as content farm / web spam (1) or "
         "legitimate (0). The score is a Platt-calibrated probability; a page is labelled "
         f"`farm` at or above the threshold **{_num(card.get('threshold'), 3)}**. "
-        "Pages carrying a decisive marker are floored at "
-        f"{card.get('decisive_floor', '-')}.",
+        + _decisive_sentence(card),
         "",
         f"- features: {len(card.get('feature_names', []))} (hash `{card.get('feature_hash')}`),"
         f" of which {len(card.get('ignored_inputs', []))} hidden from the trees"
@@ -81,6 +80,10 @@ def render(card: dict[str, Any]) -> str:
     ]
     for name, counts in sorted(data.get("real", {}).items()):
         lines.append(f"| {name} | {counts.get('pos', 0)} | {counts.get('neg', 0)} |")
+    kinds = data.get("real_farm_kinds")
+    if kinds:
+        lines += ["", f"Real farm pages by kind ({data.get('real_farm_domains', '-')} registrable "
+                  "domains): " + ", ".join(f"{k} {n}" for k, n in kinds.items()) + "."]
     lines += [
         "",
         "## How well it works",
@@ -88,8 +91,10 @@ def render(card: dict[str, Any]) -> str:
     ]
     ext = card.get("external_evaluation")
     if ext:
+        of = ext.get("model_version", card.get("model_version"))
         lines += [
-            f"**On pages from sites the project has never seen** ({ext.get('what', '')}): "
+            f"**On pages from sites the project has never seen** (model {of}; "
+            f"{ext.get('what', '')}): "
             f"ROC-AUC {_num(ext.get('roc_auc'), 2)} (90 % CI {ext.get('roc_auc_ci', '-')}), "
             f"PR-AUC {_num(ext.get('pr_auc'), 2)}, recall {_num(ext.get('recall'), 2)} at the "
             f"shipped threshold, false-positive rate {_pct(ext.get('fpr'))}. "
@@ -114,6 +119,7 @@ def render(card: dict[str, Any]) -> str:
         lines.append("")
         if yard.get("note"):
             lines += [str(yard["note"]), ""]
+    lines += _ablation(card.get("ablation"))
     lines += [
         f"Development cross-validation ({m.get('evaluation', '-')}): on {allm.get('n_pos', '-')}"
         f" real farm and {allm.get('n_neg', '-')} real legit pages, ROC-AUC "
@@ -154,6 +160,39 @@ def render(card: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _decisive_sentence(card: dict[str, Any]) -> str:
+    dec = card.get("decisive_markers")
+    if isinstance(dec, dict) and not dec.get("listed"):
+        return ("No marker floors the score: none earns it (rule: " + str(dec.get("rule", "-"))
+                + ").")
+    listed = ", ".join(dec.get("listed", [])) if isinstance(dec, dict) else "decisive markers"
+    return f"Pages carrying one of {listed} are floored at {card.get('decisive_floor', '-')}."
+
+
+def _ablation(abl: Any) -> list[str]:
+    """The ablation table (training.ablate, dev split): each change, kept or not."""
+    if not isinstance(abl, dict) or not abl.get("rows"):
+        return []
+    kinds = abl.get("loko_kinds", [])
+    lines = [
+        f"**Ablation** (`{abl.get('command', 'python -m training.ablate')}`, "
+        f"{abl.get('date', '-')}; dev split only, grouped CV pooled over fold shuffles, "
+        "leave-one-kind-out recall at 1 % FPR per kind; estimate and 90 % interval):",
+        "",
+        "| change | kept | ROC-AUC | recall @1 % FPR | "
+        + " | ".join(f"LOKO {k}" for k in kinds) + " |",
+        "|---|---|---|---|" + "---|" * len(kinds),
+    ]
+    for row in abl["rows"]:
+        lines.append(f"| {row['doc']} | {row.get('kept', '-')} | {_interval(row.get('roc_auc'))} | "
+                     f"{_interval(row.get('recall'))} | "
+                     + " | ".join(_interval(row.get("loko", {}).get(k)) for k in kinds) + " |")
+    lines.append("")
+    if abl.get("note"):
+        lines += [str(abl["note"]), ""]
+    return lines
 
 
 def write_model_card(card: dict[str, Any], out: Path = DEFAULT_OUT) -> Path:

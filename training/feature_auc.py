@@ -55,8 +55,13 @@ def auc_interval(y: np.ndarray, x: np.ndarray, group: np.ndarray,
     return float(lo), float(hi)
 
 
+# Below this distance from 0.5 a feature separates nothing worth the name, whatever its interval
+# (a feature that is 0 on every dev farm and on a few legit pages has a tight interval near 0.5).
+MIN_EFFECT = 0.03
+
+
 def verdict(real: float, lo: float, hi: float, synth: float) -> str:
-    if lo > 0.5 or hi < 0.5:
+    if (lo > 0.5 or hi < 0.5) and abs(real - 0.5) >= MIN_EFFECT:
         if synth == synth and (synth - 0.5) * (real - 0.5) < 0 and abs(synth - 0.5) > 0.05:
             return "reversed on synthetic"
         return "travels"

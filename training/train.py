@@ -44,7 +44,7 @@ from training.features import cache_key, featurize
 
 log = logging.getLogger(__name__)
 
-MODEL_VERSION = "0.8.0"
+MODEL_VERSION = "0.9.0"
 SEED = 20240601
 N_SPLITS = 5
 # Synthetic volume: enough variety over the 7 templates x options; ~2.5k pages keeps feature
@@ -593,6 +593,9 @@ def training_counts(c: Corpus) -> dict[str, object]:
         "synthetic_total": len(c.synth),
         "synthetic_draws": c.draws,
         "groups": len({r.group for r in c.real}),
+        "real_farm_kinds": dict(Counter(r.kind or "unknown" for r in c.real if r.label == 1)
+                                .most_common()),
+        "real_farm_domains": len({r.group for r in c.real if r.label == 1}),
     }
 
 
@@ -613,6 +616,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(dataset.REPO_ROOT / "farmdetect" / "models"))
     ap.add_argument("--card-md", default=str(dataset.REPO_ROOT / "models" / "MODEL_CARD.md"),
                     help="where the Markdown model card goes ('' for nowhere)")
+    ap.add_argument("--project-data", default=str(dataset.PROJECT_DATA),
+                    help="the project's own reviewed pages, trained on too ('' for none)")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--n-farms", type=int, default=N_FARMS)
     ap.add_argument("--n-hard", type=int, default=N_HARD)
@@ -624,7 +629,8 @@ def main(argv: list[str] | None = None) -> int:
         log.error("farmdetect.features.FAMILIES is empty: nothing to train on")
         return 1
     t0 = time.perf_counter()
-    c = build_corpus(args.data, args.seed, args.n_farms, args.n_hard)
+    project = Path(args.project_data) if args.project_data else None
+    c = build_corpus(args.data, args.seed, args.n_farms, args.n_hard, project=project)
     from training.yardstick import locked_groups  # (yardstick imports this module)
 
     locked = locked_groups(c.real)

@@ -39,6 +39,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import average_precision_score, roc_auc_score
@@ -302,6 +303,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--locked", action="store_true",
                     help="also look at the locked split (once per release; the look is logged)")
     ap.add_argument("--out", default=str(dataset.REPO_ROOT / "training" / "out" / "yardstick"))
+    ap.add_argument("--card", default=None,
+                    help="also write the summary into this model card JSON (and re-render "
+                         "models/MODEL_CARD.md); with --locked, for the release")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(name)s %(message)s")
@@ -383,8 +387,49 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / "yardstick.json").write_text(json.dumps(rep, indent=1) + "\n", encoding="utf-8")
     (out / "yardstick.md").write_text(markdown(rep), encoding="utf-8")
+    if args.card:
+        write_card_summary(Path(args.card), rep, out)
     print(markdown(rep))
     return 0
+
+
+def _row(name: str, fig: object) -> dict[str, object]:
+    assert isinstance(fig, dict)
+    return {"name": name, "n_farm": fig.get("n_farm"), "n_legit": fig.get("n_legit"),
+            **{k: fig.get(k) for k in ("roc_auc", "pr_auc", "recall@fpr0.003",
+                                       "recall@fpr0.01")}}
+
+
+def card_summary(rep: dict[str, Any], report: str) -> dict[str, object]:
+    """The rows of the model card's yardstick section: dev CV, leave-one-kind-out, locked, and
+    the shipped model on the project's pages it never saw."""
+    version = rep["shipped_model"]["version"]
+    rows = [_row(f"dev: repeated grouped CV of the recipe ({REPEATS} x {N_SPLITS} folds)",
+                 rep["dev_cv"]["all"])]
+    rows += [_row(f"dev, leave-one-kind-out: {kind} (never trained on)", fig)
+             for kind, fig in rep.get("leave_one_kind_out", {}).items()]
+    if "locked_cv" in rep:
+        rows.append(_row("locked: recipe trained on every dev page", rep["locked_cv"]["all"]))
+    for key, what in (("shipped_on_project_pages", "project dev pages"),
+                      ("shipped_on_locked_project_pages", "project locked pages")):
+        if key in rep:
+            rows.append(_row(f"model {version} as shipped, {what}", rep[key]["all"]))
+    return {"date": rep["date"], "command": rep["command"], "report": report, "rows": rows}
+
+
+def write_card_summary(card_path: Path, rep: dict[str, Any], out: Path) -> None:
+    from training.card import write_model_card
+
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    report = (out / "yardstick.md").resolve()
+    try:
+        shown = str(report.relative_to(dataset.REPO_ROOT))
+    except ValueError:
+        shown = str(report)
+    note = card.get("yardstick", {}).get("note")
+    card["yardstick"] = card_summary(rep, shown) | ({"note": note} if note else {})
+    card_path.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    write_model_card(card)
 
 
 if __name__ == "__main__":
