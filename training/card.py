@@ -152,7 +152,7 @@ def render(card: dict[str, Any]) -> str:
         "## Limits",
         "",
         "- Farms of kinds absent from the training pages are often missed; the real farm pages "
-        "behind the model are few (see the table above).",
+        "behind the model are few (see the table above)." + _missed_kinds(card),
         "- Legitimate pages that look like farms get flagged: affiliate reviews, pages with "
         "recommendation widgets, wire copy, press releases. At 1 % prevalence, a 1 % false-"
         "positive rate means about half of all flags are wrong.",
@@ -160,6 +160,18 @@ def render(card: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _missed_kinds(card: dict[str, Any]) -> str:
+    """The kinds the yardstick's leave-one-kind-out rows catch none of at 1 % FPR."""
+    rows = card.get("yardstick", {}).get("rows", [])
+    missed = [r["name"].split(": ", 1)[1].split(" ")[0] for r in rows
+              if "leave-one-kind-out" in r["name"] and isinstance(r.get("recall@fpr0.01"), list)
+              and r["recall@fpr0.01"][0] == 0]
+    if not missed:
+        return ""
+    return (" Never met in training, these kinds were caught at 1 % FPR on none of their dev "
+            "pages: " + ", ".join(missed) + ".")
 
 
 def _decisive_sentence(card: dict[str, Any]) -> str:
