@@ -6,9 +6,11 @@ whose list differs from the code's, because a silently shifted vector gives conf
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -177,7 +179,12 @@ def load_model(directory: str | Path | None = None, *, check_features: bool = Tr
     if check_features:
         check_feature_list(card)
     try:
-        booster = lgb.Booster(model_str=txt.read_text("utf-8"))
+        text = txt.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ModelError(f"model file {txt} is unreadable: {e}") from e
+    check_model_text(text, txt, card)
+    try:
+        booster = lgb.Booster(model_str=text)
     except Exception as e:  # lightgbm raises its own LightGBMError on a bad file
         raise ModelError(f"model file {txt} is not a LightGBM text model: {e}") from e
     if not math.isfinite(float(card["threshold"])):
@@ -197,6 +204,20 @@ def load_model(directory: str | Path | None = None, *, check_features: bool = Tr
     return Model(booster=booster, card=card, path=base, novelty=novelty)
 
 
+def check_model_text(text: str, path: Path, card: dict[str, Any]) -> None:
+    """Refuse a model file that is cut off or is not the one its card describes, before
+    LightGBM parses it (LightGBM can crash the process on a truncated model string)."""
+    want = card.get("model_sha256")
+    if want and hashlib.sha256(text.encode("utf-8")).hexdigest() != want:
+        raise ModelError(f"model file {path} is not the one its card describes (SHA-256 "
+                         "differs): a partial copy, or files of two different models")
+    sizes = re.search(r"^tree_sizes=([\d ]*)$", text, re.M)
+    n_trees = len(re.findall(r"^Tree=\d+$", text, re.M))
+    if "\nend of trees\n" not in text or sizes is None or len(sizes.group(1).split()) != n_trees:
+        raise ModelError(f"model file {path} is incomplete (cut off?): rebuild it or reinstall "
+                         "farmdetect")
+
+
 def check_feature_list(card: dict[str, Any]) -> None:
     """Raise ModelError when the card's feature list is not the code's."""
     names = tuple(card["feature_names"])
@@ -212,7 +233,7 @@ def check_feature_list(card: dict[str, Any]) -> None:
     if not detail:
         detail.append("same features in a different order")
     raise ModelError(
-        f"model feature list (hash {card.get('feature_hash', feature_hash(names))}) does not match "
+        f"model feature list (hash {feature_hash(names)}) does not match "
         f"the code (hash {feature_hash()}): {'; '.join(detail)}; "
         "retrain with `python -m training.train`"
     )

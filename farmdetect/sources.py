@@ -342,6 +342,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     try:
         _check_ours(conn, path)
+        _check_version(conn, path)
     except sqlite3.DatabaseError as e:  # "file is not a database"
         conn.close()
         raise InputError(f"{path}: not a SQLite database ({e}); choose another --db") from e
@@ -354,12 +355,30 @@ def connect(path: str | Path) -> sqlite3.Connection:
     ingest_cols = {r[1] for r in conn.execute("PRAGMA table_info(ingests)")}
     if "skipped" not in ingest_cols:  # databases made before skipped records were counted
         conn.execute("ALTER TABLE ingests ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0")
-    version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    if version is None:
+    if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() is None:
         conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
-    elif int(version[0]) != SCHEMA_VERSION:
-        raise InputError(f"{path}: sources database schema {version[0]}, expected {SCHEMA_VERSION}")
     return conn
+
+
+def _check_version(conn: sqlite3.Connection, path: str | Path) -> None:
+    """InputError for a database of another schema version, before anything is written to it."""
+    has_meta = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+    if not has_meta:
+        return
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None:
+        return
+    try:
+        version = int(row[0])
+    except (TypeError, ValueError):
+        raise InputError(f"{path}: sources database with an unreadable schema version "
+                         f"{row[0]!r}") from None
+    if version > SCHEMA_VERSION:
+        raise InputError(f"{path}: made by a newer farmdetect (sources schema {version}; this "
+                         f"one reads {SCHEMA_VERSION}): upgrade farmdetect, or choose another --db")
+    if version != SCHEMA_VERSION:
+        raise InputError(f"{path}: sources database schema {version}, expected {SCHEMA_VERSION}")
 
 
 def _check_ours(conn: sqlite3.Connection, path: str | Path) -> None:

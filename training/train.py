@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import logging
 import platform
@@ -651,12 +652,15 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     booster.save_model(str(out / "farmdetect.txt"))
+    model_sha256 = hashlib.sha256((out / "farmdetect.txt").read_bytes()).hexdigest()
     imp = booster.feature_importance("gain")
     top = sorted(zip(INPUT_NAMES, imp.tolist(), strict=True), key=lambda x: -x[1])[:15]
     card = {
         "model_version": MODEL_VERSION,
         "feature_names": list(F.FEATURE_NAMES),
         "feature_hash": F.feature_hash(F.FEATURE_NAMES),
+        # the model file this card describes: the loader refuses another (or a cut-off copy)
+        "model_sha256": model_sha256,
         "threshold": rep["threshold"],
         "calibration": {"method": "platt", "a": a, "b": b},
         "decisive_floor": DECISIVE_FLOOR,

@@ -1,20 +1,20 @@
-"""datatrove blocks: ``FarmFilter`` drops content-farm pages, ``FarmAnnotator`` only labels them.
+"""datatrove blocks: ``FarmFilter`` drops content-farm pages, ``FarmAnnotator`` only labels them,
+``FarmWarcReader`` reads WARCs as ``farmdetect scan`` does.
 
-Both read the page's HTML, so they must sit where ``doc.text`` still holds the raw HTML: right
-after ``WarcReader`` (which puts the decoded HTTP payload in ``doc.text`` and the URL in
-``doc.metadata["url"]``) and before any text extraction (``Trafilatura``, ``Inscriptis``...).
+Both scoring blocks read the page's HTML, so they must sit where ``doc.text`` still holds the raw
+HTML: right after the reader (``FarmWarcReader``, or datatrove's ``WarcReader``, which drops some
+pages: see ``FarmWarcReader``) and before any text extraction (``Trafilatura``, ``Inscriptis``...).
 After extraction the hashtag lines, recommendation blocks and template chrome farmdetect looks
 for are gone; a document whose text does not look like HTML is counted in the ``not_html``
 stat and passed through untouched. Example::
 
-    from datatrove.pipeline.readers import WarcReader
     from datatrove.pipeline.extractors import Trafilatura
     from datatrove.pipeline.writers import JsonlWriter
-    from farmdetect.integrations.datatrove import FarmFilter
+    from farmdetect.integrations.datatrove import FarmFilter, FarmWarcReader
 
     pipeline = [
-        WarcReader("s3://commoncrawl/crawl-data/CC-MAIN-2024-10/segments/",
-                   glob_pattern="*/warc/*.warc.gz"),
+        FarmWarcReader("s3://commoncrawl/crawl-data/CC-MAIN-2024-10/segments/",
+                       glob_pattern="*/warc/*.warc.gz"),
         FarmFilter(exclusion_writer=JsonlWriter("out/removed/farmdetect")),
         Trafilatura(favour_precision=True),
         JsonlWriter("out/kept"),
@@ -36,6 +36,7 @@ from farmdetect.integrations import require
 _WHAT = "farmdetect.integrations.datatrove"
 _base = require("datatrove.pipeline.base", "datatrove", _WHAT)
 _filters = require("datatrove.pipeline.filters.base_filter", "datatrove", _WHAT)
+_readers = require("datatrove.pipeline.readers.base", "datatrove", _WHAT)
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +95,8 @@ class _Scoring:
                 )  # fmt: skip
             return None
         # The scan's own per-page path: same Page, same scores, errors and timeouts as lines.
-        line = score_task(self.scorer, (doc.id, doc.metadata.get("url"), doc.text, None),
-                          PAGE_TIMEOUT_S)
+        line = score_task(self.scorer, (doc.id, doc.metadata.get("url"), doc.text,
+                                        doc.metadata.get("content_type")), PAGE_TIMEOUT_S)
         if line["error"] is not None:
             self.stat_update("farmdetect_error")  # type: ignore[attr-defined]
         elif line["skipped"] is not None:
@@ -169,6 +170,87 @@ class FarmAnnotator(_Scoring, _base.PipelineStep):  # type: ignore[name-defined,
             if record is not None:
                 doc.metadata[METADATA_KEY] = _metadata(record)
             yield doc
+
+
+class FarmWarcReader(_readers.BaseDiskReader):  # type: ignore[name-defined,misc]
+    """Read WARC files the way ``farmdetect scan`` does, so ``FarmFilter`` sees what scan sees.
+
+    datatrove's own ``WarcReader`` reads ``response`` records only, keeps a record only when its
+    ``WARC-Identified-Payload-Type`` is exactly ``text/html`` (or libmagic guesses so), and
+    decodes with its own charset guess: pages a crawler stored as ``resource`` records, with a
+    payload type such as ``text/html; charset=...``, or whose bytes libmagic calls text/plain
+    never reach the filter, and a page can be decoded differently from scan. This reader uses
+    farmdetect's WARC reader (fastwarc; survives corrupt gzip members and truncated records) and
+    farmdetect's decoder (BOM, HTTP charset, meta charset, then detection): every record scan
+    would score becomes a document, with ``doc.id`` the WARC-Record-ID, ``doc.text`` the page
+    decoded as scan decodes it, and ``metadata`` holding ``url``, ``content_type`` (the HTTP
+    header) and ``encoding``. Records scan skips (not HTML) or cannot read are counted in the
+    ``skipped`` / ``read_error`` stats and logged, never silently lost.
+
+    Args: as datatrove's ``WarcReader`` (``data_folder``, ``paths_file``, ``limit``, ``skip``,
+    ``glob_pattern``, ``recursive``...); ``max_bytes`` caps one record's body (scan's default).
+    Remote folders (s3://...) are copied one file at a time to a temporary file first.
+    """
+
+    name = "🌾 farmdetect WARC reader"
+
+    def __init__(self, data_folder: Any, paths_file: Any = None, limit: int = -1,
+                 skip: int = 0, file_progress: bool = False, doc_progress: bool = False,
+                 default_metadata: dict[str, Any] | None = None, recursive: bool = True,
+                 glob_pattern: str | None = None, shuffle_files: bool = False,
+                 max_bytes: int | None = None) -> None:
+        super().__init__(data_folder, paths_file, limit, skip, file_progress, doc_progress,
+                         None, "text", "id", default_metadata, recursive, glob_pattern,
+                         shuffle_files)
+        self.max_bytes = max_bytes
+
+    def read_file(self, filepath: str) -> Iterator[Any]:
+        import tempfile
+
+        from farmdetect.warc import MAX_RECORD_BYTES
+
+        local = _local_path(self.data_folder, filepath)
+        if local is not None:
+            yield from self._documents(local, filepath, self.max_bytes or MAX_RECORD_BYTES)
+            return
+        with tempfile.NamedTemporaryFile(suffix=".warc.gz") as tmp:
+            with self.data_folder.open(filepath, "rb") as src:
+                while chunk := src.read(1 << 20):
+                    tmp.write(chunk)
+            tmp.flush()
+            yield from self._documents(tmp.name, filepath, self.max_bytes or MAX_RECORD_BYTES)
+
+    def _documents(self, path: str, filepath: str, max_bytes: int) -> Iterator[Any]:
+        from farmdetect.page import MAX_HTML_CHARS, decode_html
+        from farmdetect.warc import read_warc
+
+        for i, rec in enumerate(read_warc(path, max_bytes)):
+            if rec.error is not None:
+                self.stat_update("read_error")
+                log.warning("%s: %s: %s", filepath, rec.id, rec.error)
+                continue
+            if rec.skipped is not None or rec.body is None:
+                self.stat_update("skipped")
+                continue
+            with self.track_time():
+                body = rec.body if isinstance(rec.body, bytes) else rec.body.encode("utf-8")
+                text, encoding = decode_html(body[:MAX_HTML_CHARS], rec.content_type)
+                doc = self.get_document_from_dict(
+                    {"text": text, "id": rec.id, "metadata": {
+                        "url": rec.url, "content_type": rec.content_type,
+                        "encoding": encoding}},
+                    filepath, i)
+            if doc is not None:
+                yield doc
+
+
+def _local_path(folder: Any, filepath: str) -> str | None:
+    """The local file path of ``filepath`` in a datatrove DataFolder, None when remote."""
+    protocol = getattr(folder.fs, "protocol", "file")
+    protocols = (protocol,) if isinstance(protocol, str) else tuple(protocol)
+    if "file" not in protocols and "local" not in protocols:
+        return None
+    return str(folder.resolve_paths(filepath))
 
 
 def _metadata(record: dict[str, Any]) -> dict[str, Any]:

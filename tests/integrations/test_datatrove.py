@@ -126,3 +126,91 @@ def test_missing_datatrove_gives_install_hint(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.delitem(sys.modules, "farmdetect.integrations.datatrove", raising=False)
     with pytest.raises(ImportError, match=r"pip install 'farmdetect\[datatrove\]'"):
         importlib.import_module("farmdetect.integrations.datatrove")
+
+
+def _record(url: str, body: bytes, *, rec_type: str = "response", http_type: str | None = None,
+            payload_type: str | None = None) -> bytes:
+    """One gzip member: a WARC response (HTTP headers + body) or resource (body only) record,
+    with the WARC-Identified-Payload-Type header only when given."""
+    import uuid
+
+    payload = body
+    if rec_type == "response":
+        payload = (f"HTTP/1.1 200 OK\r\nContent-Type: {http_type or 'text/html'}\r\n"
+                   f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+        ctype = "application/http; msgtype=response"
+    else:
+        ctype = http_type or "text/html"
+    head = ("WARC/1.0\r\n"
+            f"WARC-Type: {rec_type}\r\n"
+            f"WARC-Record-ID: <urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, rec_type + url)}>\r\n"
+            "WARC-Date: 2024-03-01T12:00:00Z\r\n"
+            f"WARC-Target-URI: {url}\r\n"
+            + (f"WARC-Identified-Payload-Type: {payload_type}\r\n" if payload_type else "")
+            + f"Content-Type: {ctype}\r\nContent-Length: {len(payload)}\r\n\r\n").encode()
+    return gzip.compress(head + payload + b"\r\n\r\n", mtime=0)
+
+
+def tricky_warc(path: Path) -> Path:
+    """Pages that datatrove's own WarcReader drops or decodes its own way, and scan reads."""
+    from tests.conftest import fixture_page
+    from tests.integrations.warcs import FARM_HOST, LEGIT_HOST
+
+    farm, legit = fixture_page("seed_style_farm.html"), fixture_page("legit_news_related.html")
+    clickbait = fixture_page("clickbait_footer.html")
+    latin = legit.replace("</p>", " Caf\u00e9 cr\u00e8me, na\u00efve r\u00e9sum\u00e9.</p>", 1)
+    members = [
+        # a resource record (some crawlers store pages so): WarcReader reads responses only
+        _record(f"https://{FARM_HOST}/resource-page/", farm.encode(), rec_type="resource"),
+        # a payload type with parameters: WarcReader wants exactly "text/html"
+        _record(f"https://{FARM_HOST}/params/", clickbait.encode(),
+                http_type="text/html; charset=utf-8", payload_type="text/html; charset=utf-8"),
+        # Windows-1252 bytes declared only in the HTTP header: both must decode them so
+        _record(f"https://{LEGIT_HOST}/news/latin", latin.encode("cp1252"),
+                http_type="text/html; charset=windows-1252", payload_type="text/html"),
+        # a plain response, as WarcReader likes it
+        _record(f"https://{LEGIT_HOST}/news/plain", legit.encode(), payload_type="text/html"),
+        # not a page: skipped by both
+        _record(f"https://{LEGIT_HOST}/logo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64,
+                http_type="image/png", payload_type="image/png"),
+    ]
+    path.write_bytes(b"".join(members))
+    return path
+
+
+@pytest.mark.slow
+def test_farmdetect_reader_gives_the_filter_what_scan_sees(tmp_path: Path) -> None:
+    import subprocess
+
+    from farmdetect.integrations.datatrove import FarmWarcReader
+    from tests.integrations.conftest import subprocess_env
+    from tests.test_model import make_model
+
+    warcs = tmp_path / "warcs"
+    warcs.mkdir()
+    warc = tricky_warc(warcs / "tricky.warc.gz")
+    model_dir = make_model(tmp_path / "model")
+    out = tmp_path / "scan.jsonl"
+    proc = subprocess.run([sys.executable, "-m", "farmdetect", "scan", "-q", "--workers", "1",
+                           "-o", str(out), str(warc)],
+                          capture_output=True, text=True, env=subprocess_env(model_dir),
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    scan = {ln["id"]: ln for ln in map(json.loads, out.read_text().splitlines())
+            if ln["skipped"] is None}
+    assert len(scan) == 4
+
+    annotated = tmp_path / "annotated"
+    stats = run([FarmWarcReader(str(warcs), glob_pattern="*.warc.gz"),
+                 FarmAnnotator(model_dir=str(model_dir)), JsonlWriter(str(annotated))],
+                tmp_path / "logs")
+    docs = {d["id"]: d for d in read_docs(annotated)}
+    assert docs.keys() == scan.keys()  # every page scan scored, nothing else
+    for rid, ln in scan.items():
+        got = docs[rid]["metadata"]["farmdetect"]
+        assert got["label"] == ln["label"] and got["score"] == pytest.approx(ln["score"],
+                                                                            abs=1e-9), rid
+        assert got["markers"] == ln["markers"], rid
+    latin = next(d for d in docs.values() if d["metadata"]["url"].endswith("/latin"))
+    assert "Caf\u00e9 cr\u00e8me" in latin["text"] and latin["metadata"]["encoding"] != "utf-8"
+    assert step_stats(stats, "farmdetect WARC reader").get("skipped") == 1
