@@ -211,6 +211,8 @@ def check_model_text(text: str, path: Path, card: dict[str, Any]) -> None:
     if want and hashlib.sha256(text.encode("utf-8")).hexdigest() != want:
         raise ModelError(f"model file {path} is not the one its card describes (SHA-256 "
                          "differs): a partial copy, or files of two different models")
+    if not text.startswith("tree\n"):
+        raise ModelError(f"model file {path} is not a LightGBM text model")
     sizes = re.search(r"^tree_sizes=([\d ]*)$", text, re.M)
     n_trees = len(re.findall(r"^Tree=\d+$", text, re.M))
     if "\nend of trees\n" not in text or sizes is None or len(sizes.group(1).split()) != n_trees:
