@@ -77,10 +77,18 @@ def test_links_are_absolute_and_classified() -> None:
 
 
 def test_huge_page_is_cut_and_noted() -> None:
-    html = "<html><body>" + "<p>filler words here</p>" * (MAX_HTML_CHARS // 20) + "</body></html>"
+    para = "<p>" + "filler words here " * 100 + "</p>"  # long paragraphs: few tags per MB
+    html = "<html><body>" + para * (MAX_HTML_CHARS // len(para) + 10) + "</body></html>"
     page = Page.from_str(html)
     assert page.truncated and len(page.html) == MAX_HTML_CHARS
-    assert page.lines[0] == "filler words here"
+    assert page.lines[0] == ("filler words here " * 100).strip()
+
+
+def test_a_page_of_too_many_tags_is_refused_before_the_parse() -> None:
+    from farmdetect.page import MAX_TAGS
+
+    with pytest.raises(InputError, match="too many tags"):
+        Page.from_str("<html><body>" + "<b>a</b>" * (MAX_TAGS // 2 + 1) + "</body></html>")
 
 
 def test_pathological_nesting_is_bounded() -> None:
