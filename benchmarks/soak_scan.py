@@ -174,12 +174,17 @@ def interrupt(inp: Path, tmp: Path, workers: int, after: float) -> None:
         proc.kill()
         _, err = proc.communicate()
         print("\nCtrl-C: did not exit within 60 s (killed)")
-    time.sleep(1)
-    left = [p for p in kids if Path(f"/proc/{p}").exists()]
+    # the forkserver and resource tracker exit on their own once the parent is gone (briefly
+    # zombies until init reaps them): poll up to 10 s
+    t0 = time.perf_counter()
+    left = kids
+    while left and time.perf_counter() - t0 < 10:
+        time.sleep(0.25)
+        left = [p for p in kids if Path(f"/proc/{p}").exists()]
     lines = sum(1 for _ in open(tmp / "interrupted.jsonl", encoding="utf-8"))
     print(f"\nCtrl-C after {after:.0f} s: exit {proc.returncode}, {len(kids)} child processes "
-          f"before, {len(left)} left after; {lines} lines written; stderr: "
-          f"{err.strip().splitlines()[-1] if err.strip() else '-'}")
+          f"before, {len(left)} left {time.perf_counter() - t0:.1f} s after exit; {lines} lines "
+          f"written; stderr: {err.strip().splitlines()[-1] if err.strip() else '-'}")
 
 
 def main() -> int:
