@@ -8,7 +8,13 @@ from typing import Any
 
 import click
 
-from farmdetect.cli.common import PROBABILITY, exit_codes_epilog, one_line_errors, verbose_option
+from farmdetect.cli.common import (
+    PROBABILITY,
+    exit_codes_epilog,
+    one_line_errors,
+    verbose_option,
+    write_error,
+)
 from farmdetect.errors import EXIT_FARM
 
 
@@ -43,11 +49,15 @@ def reputation_line(host: str | None, listed: list[str], source: str) -> str:
 @click.option("--domain-lists", type=click.Path(dir_okay=False),
               help="Also report whether the host is on these farm/spam domain lists (CSV with "
                    "domain,list columns, or one domain per line); never part of the score.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False),
+              help="Also write a self-contained HTML report: verdict, evidence, the push of each "
+                   "feature, and the page itself (sanitised, sandboxed) with the evidence "
+                   "highlighted.")
 @verbose_option
 @one_line_errors
 def audit(page: str, url: str | None, as_json: bool, threshold: float | None,
           model_dir: str | None, no_model: bool, fail_on_farm: bool,
-          domain_lists: str | None) -> None:
+          domain_lists: str | None, html_out: str | None) -> None:
     """Audit one PAGE (a file, - for stdin, or an http(s) URL): verdict, markers, evidence."""
     from farmdetect.model import default_model
     from farmdetect.report import format_report
@@ -71,6 +81,15 @@ def audit(page: str, url: str | None, as_json: bool, threshold: float | None,
         click.echo(format_report(verdict, source=page))
         if lists is not None:
             click.echo(reputation_line(p.host, listed or [], lists.source))
+    if html_out:
+        from farmdetect.html_report import render
+
+        try:
+            with open(html_out, "w", encoding="utf-8") as fh:
+                fh.write(render(verdict, p, source=page))
+        except OSError as e:
+            raise write_error(html_out, e) from e
+        click.echo(f"HTML report: {html_out}", err=True)
     if fail_on_farm and verdict.label == "farm":
         sys.exit(EXIT_FARM)
 
