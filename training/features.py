@@ -32,22 +32,29 @@ N_JOBS = 2
 # Files whose content decides what extract() returns.
 _CODE_GLOBS = (
     "features/*.py",
-    "resources/*.txt",
-    "resources/*.json",
+    # every resource, whatever its extension (the word-specificity table is .tsv: with only
+    # *.txt and *.json here, a new table once reused features computed with the old one)
+    "resources/*",
     "page.py",
     "urls.py",
     "clickbait_model.py",
 )
 
 
+def hashed_files() -> list[Path]:
+    """The files whose content is part of the cache key (code and every resource)."""
+    root = Path(F.__file__).resolve().parents[1]
+    return [path for pattern in _CODE_GLOBS
+            for path in sorted(p for p in root.glob(pattern) if p.is_file() and p.suffix != ".pyc")]
+
+
 def code_hash() -> str:
     """Hash of the extraction code and resources (part of the cache key)."""
     root = Path(F.__file__).resolve().parents[1]
     h = hashlib.sha256()
-    for pattern in _CODE_GLOBS:
-        for path in sorted(root.glob(pattern)):
-            h.update(path.relative_to(root).as_posix().encode())
-            h.update(path.read_bytes())
+    for path in hashed_files():
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
     return h.hexdigest()[:12]
 
 
