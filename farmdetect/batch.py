@@ -53,8 +53,6 @@ WATCHDOG_SLACK_S = 30.0
 # Time for a fresh pool's first worker to start and load the model (about 1 s here); past it the
 # workers are taken to be failing at start-up, which a pool would otherwise retry forever.
 WORKER_START_TIMEOUT_S = 120.0
-# Only the start of a decoded page is encoded back to bytes to sniff it as HTML.
-_SNIFF_CHARS = 2_000_000
 
 Task = tuple[str, str | None, "bytes | str | None", str | None]
 
@@ -168,7 +166,7 @@ def deadline(seconds: float | None) -> Iterator[None]:
 
 def score_task(scorer: Any, task: Task, timeout: float | None) -> dict[str, Any]:
     """Score one (id, url, body, content_type); any failure becomes an error line."""
-    from farmdetect.inputs import check_html
+    from farmdetect.inputs import check_page
     from farmdetect.page import Page
 
     rid, url, body, ctype = task
@@ -177,9 +175,7 @@ def score_task(scorer: Any, task: Task, timeout: float | None) -> dict[str, Any]
         with deadline(timeout):
             if body is None or not body.strip():
                 return blank_line(rid, url, skipped="empty body", threshold=threshold)
-            sniff = body if isinstance(body, bytes) else body[:_SNIFF_CHARS].encode("utf-8",
-                                                                                   "replace")
-            check_html(sniff, rid)
+            check_page(body, rid)
             page = (Page.from_bytes(body, url=url, content_type=ctype) if isinstance(body, bytes)
                     else Page.from_str(body, url=url))
             line = scorer.score_page(page).to_record(rid)

@@ -64,6 +64,19 @@ def fetch(url: str, timeout: float = FETCH_TIMEOUT_S, max_bytes: int = MAX_FETCH
     return data, ctype
 
 
+# Characters of decoded text sniffed by check_page (its first 2 MB, as check_html reads bytes).
+SNIFF_CHARS = 2_000_000
+
+
+def check_page(data: str | bytes | bytearray, name: str) -> None:
+    """check_html for text or bytes: the one set of refusals of every way into a Page
+    (the CLI, ``farmdetect.audit``, ``score_pages``, scan and the integrations)."""
+    if isinstance(data, str):
+        check_html(data[:SNIFF_CHARS].encode("utf-8", "replace"), name)
+    else:
+        check_html(bytes(data), name)
+
+
 def check_html(data: bytes, name: str) -> None:
     """Raise InputError for empty, binary or non-HTML input."""
     if not data.strip():

@@ -171,6 +171,11 @@ def fingerprints(page: Page, markers: list[Marker]) -> dict[str, str | None]:
 
 
 def page_from_input(data: str | bytes | bytearray, url: str | None = None) -> Page:
+    """A Page of HTML text or bytes, refusing what the CLI refuses (empty, binary, not HTML):
+    before, ``farmdetect.audit(pdf_bytes)`` scored a PDF that ``farmdetect audit`` refused."""
+    from farmdetect.inputs import check_page
+
+    check_page(data, url or "page")
     if isinstance(data, (bytes, bytearray)):
         return Page.from_bytes(bytes(data), url=url)
     return Page.from_str(data, url=url)

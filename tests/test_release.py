@@ -384,3 +384,16 @@ def test_library_callers_keep_lightgbm_full_import(tmp_path: Path) -> None:
         expected = "True"
     assert proc.stdout.decode().strip() == expected
 
+
+
+def test_the_library_refuses_what_the_cli_refuses() -> None:
+    """farmdetect.audit() scored a PDF that `farmdetect audit` refused (one way into a Page)."""
+    import farmdetect
+    from farmdetect.errors import InputError
+
+    for data in (b"%PDF-1.7\n" + b"\x00" * 100, b"", "no tags at all, just text " * 20):
+        with pytest.raises(InputError):
+            farmdetect.audit(data, use_model=False)
+        with pytest.raises(InputError):
+            list(farmdetect.score_pages([data], use_model=False))
+    assert farmdetect.audit(SAMPLE.read_bytes(), use_model=False).markers
