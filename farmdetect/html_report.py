@@ -81,8 +81,12 @@ def _evidence(v: Verdict) -> list[dict[str, Any]]:
     return out
 
 
-def render(v: Verdict, page: Page, source: str = "") -> str:
-    """The report of one audited page, as a string of HTML."""
+def render(v: Verdict, page: Page, source: str = "", *, toolbar: str = "",
+           connect_self: bool = False) -> str:
+    """The report of one audited page, as a string of HTML. ``toolbar`` (trusted HTML) goes on
+    top of the side panel; ``connect_self`` lets the report's own script call back the server
+    that served it (the review page), nothing else."""
+    csp = CSP + ("; connect-src 'self'" if connect_self else "")
     e = htmlmod.escape
     ev = _evidence(v)
     if v.score is None:
@@ -119,7 +123,7 @@ def render(v: Verdict, page: Page, source: str = "") -> str:
                  "outline:2px solid #e65100}</style></head>" + sanitise(page.html) + "</html>")
     return f"""<!doctype html>
 <html lang=en><head><meta charset=utf-8>
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
 <title>farmdetect audit: {e(v.url or source)}</title>
 <style>
 body{{font:15px/1.45 system-ui,sans-serif;margin:0;display:grid;height:100vh;
@@ -135,6 +139,7 @@ q{{color:#333}} .ev{{font-family:monospace}} .ev.missing{{color:#999}}
 </style></head>
 <body>
 <div id=side>
+{toolbar}
 <p>farmdetect audit of <b>{e(v.url or source)}</b></p>
 {head}
 <h2>Markers that fired</h2>

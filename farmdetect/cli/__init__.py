@@ -19,6 +19,7 @@ import click
 from farmdetect import __version__
 from farmdetect.cli.audit import audit, features, model_info
 from farmdetect.cli.common import exit_codes_epilog, verbose_option
+from farmdetect.cli.review import review
 from farmdetect.cli.scan import scan
 from farmdetect.cli.sources import sources
 
@@ -36,7 +37,7 @@ def main() -> None:
     logging.basicConfig(format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
 
-for _command in (audit, scan, sources, features, model_info):
+for _command in (audit, scan, sources, review, features, model_info):
     main.add_command(_command)
 
 
