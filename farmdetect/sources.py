@@ -856,6 +856,30 @@ def _source_dict(row: sqlite3.Row) -> dict[str, Any]:
     return d
 
 
+def reviewed(conn: sqlite3.Connection, level: str, names: list[str]) -> dict[str, dict[str, int]]:
+    """Per source name, the people's labels of its pages (``farmdetect review``'s labels
+    table): {"farm": n, "ok": m} by distinct page (a page counts farm when any reviewer said
+    farm and none said ok, ok the other way round; split pages count in neither). Empty
+    without a labels table."""
+    has = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'labels'"
+                       ).fetchone()
+    if not has or not names:
+        return {}
+    wanted = set(names)
+    per_page: dict[tuple[str, str], set[str]] = {}
+    query = "SELECT id, host, label FROM labels WHERE label IN ('farm', 'ok') AND host NOT NULL"
+    for rid, host, label in conn.execute(query):
+        name = host if level == "host" else registrable_domain(host)
+        if name in wanted:
+            per_page.setdefault((name, rid), set()).add(label)
+    out: dict[str, dict[str, int]] = {}
+    for (name, _), labels in per_page.items():
+        if len(labels) == 1:
+            counts = out.setdefault(name, {"farm": 0, "ok": 0})
+            counts[next(iter(labels))] += 1
+    return out
+
+
 def top(
     conn: sqlite3.Connection,
     *,
@@ -872,7 +896,12 @@ def top(
         f" ORDER BY {order} DESC, pages DESC, name LIMIT ?",
         (level, min_pages, n),
     ).fetchall()
-    return [_source_dict(r) for r in rows]
+    out = [_source_dict(r) for r in rows]
+    labels = reviewed(conn, level, [d["name"] for d in out])
+    for d in out:
+        if d["name"] in labels:
+            d["reviewed"] = labels[d["name"]]
+    return out
 
 
 def explain(conn: sqlite3.Connection, name: str, level: str = "host") -> dict[str, Any] | None:
@@ -900,6 +929,9 @@ def explain(conn: sqlite3.Connection, name: str, level: str = "host") -> dict[st
     ]
     if level == "host":
         d["domain"] = registrable_domain(name)
+    labels = reviewed(conn, level, [name])
+    if name in labels:
+        d["reviewed"] = labels[name]
     return d
 
 
@@ -923,6 +955,10 @@ def source_score(conn: sqlite3.Connection, host: str | None) -> float:
 def evidence_lines(source: dict[str, Any]) -> list[str]:
     """Human-readable site-level evidence for one source dict."""
     ev, pages, out = source["evidence"], source["pages"], []
+    rev = source.get("reviewed")
+    if rev:
+        out.append(f"reviewed by people (farmdetect review): {rev['farm']} page(s) farm, "
+                   f"{rev['ok']} ok")
     repeats = (("recs_repeat", "recommendation block"), ("footer_repeat", "clickbait footer"))
     for key, what in repeats:
         r = ev.get(key)

@@ -151,3 +151,32 @@ def test_keyboard_labels_reach_sqlite_and_survive_a_restart(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_sources_show_the_reviewed_labels(tmp_path: Path) -> None:
+    """A host with pages people labelled farm says so in --top and --host (issue 21, item 4)."""
+    from click.testing import CliRunner
+
+    from farmdetect import sources as src
+    from farmdetect.cli.sources import sources as sources_cmd
+
+    db = tmp_path / "s.sqlite"
+    conn = review.connect(db)
+    recs = [dict(line(i, host, sc), reasons=[], markers=[], fingerprints={}, error=None,
+                 skipped=None) for i, (host, sc) in enumerate(
+        [("farm.example", 0.3), ("farm.example", 0.25), ("news.example", 0.1)])]
+    src.update_from_records(conn, recs)
+    review.put(conn, recs[0], "farm", "ann", None)
+    review.put(conn, recs[0], "farm", "bob", None)
+    review.put(conn, recs[1], "farm", "ann", None)
+    review.put(conn, recs[1], "ok", "bob", None)  # split: counts in neither
+    review.put(conn, recs[2], "ok", "ann", None)
+    rows = {r["name"]: r for r in src.top(conn, n=10)}
+    assert rows["farm.example"]["reviewed"] == {"farm": 1, "ok": 0}
+    assert rows["news.example"]["reviewed"] == {"farm": 0, "ok": 1}
+    assert src.top(conn, n=10, level="domain")[0]["reviewed"]["farm"] == 1
+    conn.close()
+    table = CliRunner().invoke(sources_cmd, ["--db", str(db), "--top", "5"])
+    assert "REVIEWED FARM 1/1" in table.output and "reviewed ok 1" in table.output
+    host = CliRunner().invoke(sources_cmd, ["--db", str(db), "--host", "farm.example"])
+    assert "reviewed by people (farmdetect review): 1 page(s) farm, 0 ok" in host.output

@@ -52,6 +52,11 @@ def _flags(s: dict[str, Any]) -> str:
         out.append(f"echo {echo['share']:.0%}")
     if ev.get("sister_sites"):
         out.append(f"sisters {ev['sister_sites']['count']}")
+    rev = s.get("reviewed")
+    if rev and rev["farm"]:
+        out.insert(0, f"REVIEWED FARM {rev['farm']}/{rev['farm'] + rev['ok']}")
+    elif rev:
+        out.insert(0, f"reviewed ok {rev['ok']}")
     return ", ".join(out)
 
 
