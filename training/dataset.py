@@ -24,13 +24,14 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import itertools
 import json
 import logging
 import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,15 +167,17 @@ def review_kind(raw: dict[str, object]) -> str | None:
     return _KIND_ALIASES.get(m.group(1), m.group(1)) if m else None
 
 
-def load(data: Path | str | None = None, project: Path | None = None) -> list[Record]:
+def load(data: Path | str | None = None, project: Path | None = None,
+         extra: Iterable[dict[str, object]] = ()) -> list[Record]:
     """Labelled (1/0), deduplicated real pages; null labels are dropped, never negatives.
-    ``project``: also the project's own reviewed pages (``PROJECT_DATA``)."""
+    ``project``: also the project's own reviewed pages (``PROJECT_DATA``); ``extra``: more
+    records in the same schema (``training.labels.reviewed_raw``: pages people labelled)."""
     data = data_dir(data)
     seen_ids: set[str] = set()
     seen_fp: dict[str, int] = {}
     out: list[Record] = []
     dropped: Counter[str] = Counter()
-    for raw in iter_raw(data, project):
+    for raw in itertools.chain(iter_raw(data, project), extra):
         label = raw.get("label")
         if label not in (0, 1):
             dropped["unlabelled"] += 1

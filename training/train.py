@@ -130,13 +130,14 @@ def build_corpus(
     with_synth: bool = True,
     draws: int = SYNTH_DRAWS,
     project: Path | None = None,
+    extra: Sequence[dict[str, object]] = (),
 ) -> Corpus:
     """Load real pages (with ``project``: the project's own too), generate ``draws`` synthetic
     sets (seeds seed, seed + 1, ...), extract (cached) features of all."""
     timings: dict[str, float] = {}
     t = time.perf_counter()
     data_path = dataset.data_dir(data)
-    real = dataset.load(data_path, project)
+    real = dataset.load(data_path, project, extra)
     timings["load_s"] = time.perf_counter() - t
     syn: list[dataset.Record] = []
     draw: list[int] = []
@@ -619,6 +620,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="where the Markdown model card goes ('' for nowhere)")
     ap.add_argument("--project-data", default=str(dataset.PROJECT_DATA),
                     help="the project's own reviewed pages, trained on too ('' for none)")
+    ap.add_argument("--labels", default=None,
+                    help="a `farmdetect review` database: pages people agreed on are trained on "
+                         "too (bodies read from --labels-source)")
+    ap.add_argument("--labels-source", nargs="+", default=[],
+                    help="the inputs the reviewed scan read (WARC, JSON lines, folders)")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--n-farms", type=int, default=N_FARMS)
     ap.add_argument("--n-hard", type=int, default=N_HARD)
@@ -631,7 +637,15 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     t0 = time.perf_counter()
     project = Path(args.project_data) if args.project_data else None
-    c = build_corpus(args.data, args.seed, args.n_farms, args.n_hard, project=project)
+    extra: list[dict[str, object]] = []
+    if args.labels:
+        from training.labels import reviewed_raw
+
+        if not args.labels_source:
+            ap.error("--labels needs --labels-source (the inputs the reviewed scan read)")
+        extra = reviewed_raw(args.labels, args.labels_source, dataset.data_dir(args.data))
+    c = build_corpus(args.data, args.seed, args.n_farms, args.n_hard, project=project,
+                     extra=extra)
     from training.yardstick import locked_groups  # (yardstick imports this module)
 
     locked = locked_groups(c.real)

@@ -1,0 +1,96 @@
+"""Pages people labelled with ``farmdetect review``, as real training pages.
+
+    python -m training.train --data ../shared/data \\
+        --labels farmdetect-sources.sqlite --labels-source crawl.warc.gz
+
+The labels table (``farmdetect.review``) holds ids, URLs and labels, not pages: the page bodies
+are read again from the inputs the scan read (``--labels-source``). A page becomes a training
+page when its reviewers agree (every farm/ok label the same; "skip" ignored); a page they split
+on is left out, never counted as a negative. Pages of a domain on the exclusion list
+(``excluded-domains.sha256`` in the data folder) are never used. Each page is grouped by its
+registrable domain like every other real page (``dataset.page_group``), so a reviewed page never
+leaks into its own test fold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+DATASET = "reviewed_labels"
+
+
+def excluded_hashes(data: Path) -> set[str]:
+    path = data / "excluded-domains.sha256"
+    if not path.is_file():
+        return set()
+    return {line.strip() for line in path.read_text().splitlines() if line.strip()}
+
+
+def is_excluded(host: str | None, excluded: set[str]) -> bool:
+    """Whether any dotted suffix of ``host`` hashes into the exclusion list."""
+    if not host or not excluded:
+        return False
+    parts = host.lower().strip(".").split(".")
+    return any(hashlib.sha256(".".join(parts[i:]).encode()).hexdigest() in excluded
+               for i in range(len(parts)))
+
+
+def consensus(db: str | Path) -> dict[str, dict[str, Any]]:
+    """Per page id: url, host, label (1 farm / 0 ok) and reviewer count, where the reviewers
+    agree; pages they split on are left out."""
+    conn = sqlite3.connect(str(db))
+    try:
+        rows = conn.execute("SELECT id, url, host, label, who FROM labels "
+                            "WHERE label IN ('farm', 'ok')").fetchall()
+    except sqlite3.DatabaseError as e:
+        raise SystemExit(f"{db}: no labels table ({e}); label pages with `farmdetect review`"
+                         ) from None
+    finally:
+        conn.close()
+    per: dict[str, list[tuple[str | None, str | None, str, str]]] = defaultdict(list)
+    for rid, url, host, label, who in rows:
+        per[str(rid)].append((url, host, label, who))
+    out: dict[str, dict[str, Any]] = {}
+    for rid, items in per.items():
+        labels = {lab for _, _, lab, _ in items}
+        if len(labels) == 1:
+            url, host = items[0][0], items[0][1]
+            out[rid] = {"url": url, "host": host, "label": 1 if labels == {"farm"} else 0,
+                        "reviewers": len({who for *_, who in items})}
+    return out
+
+
+def reviewed_raw(db: str | Path, sources: Iterable[str], data: Path) -> list[dict[str, Any]]:
+    """The agreed pages of ``db`` as records in the schema of ``../shared/data/pages``."""
+    from farmdetect.page import MAX_HTML_CHARS, decode_html
+    from farmdetect.warc import iter_records
+
+    agreed = consensus(db)
+    excluded = excluded_hashes(data)
+    dropped: Counter[str] = Counter()
+    out = []
+    for rec in iter_records(list(sources)):
+        info = agreed.get(rec.id)
+        if info is None or rec.body is None:
+            continue
+        if is_excluded(info["host"], excluded):
+            dropped["excluded_domain"] += 1
+            continue
+        body = rec.body if isinstance(rec.body, bytes) else rec.body.encode("utf-8")
+        html, _ = decode_html(body[:MAX_HTML_CHARS], rec.content_type)
+        out.append({"id": f"review:{rec.id}", "dataset": DATASET, "source_file": rec.source,
+                    "url": info["url"] or rec.url, "host": info["host"], "html": html,
+                    "label": info["label"], "kind": None,
+                    "label_source": f"{info['reviewers']} reviewer(s) agreed (farmdetect review)"})
+    missing = len(agreed) - len(out) - dropped["excluded_domain"]
+    log.info("reviewed labels: %d pages agreed, %d used, %d on excluded domains, %d not found "
+             "in the sources", len(agreed), len(out), dropped["excluded_domain"], missing)
+    return out
