@@ -166,8 +166,7 @@ def deadline(seconds: float | None) -> Iterator[None]:
 
 def score_task(scorer: Any, task: Task, timeout: float | None) -> dict[str, Any]:
     """Score one (id, url, body, content_type); any failure becomes an error line."""
-    from farmdetect.inputs import check_page
-    from farmdetect.page import Page
+    from farmdetect.scorer import page_from_input
 
     rid, url, body, ctype = task
     threshold = scorer.threshold
@@ -175,9 +174,7 @@ def score_task(scorer: Any, task: Task, timeout: float | None) -> dict[str, Any]
         with deadline(timeout):
             if body is None or not body.strip():
                 return blank_line(rid, url, skipped="empty body", threshold=threshold)
-            check_page(body, rid)
-            page = (Page.from_bytes(body, url=url, content_type=ctype) if isinstance(body, bytes)
-                    else Page.from_str(body, url=url))
+            page = page_from_input(body, url, content_type=ctype, name=rid)
             line = scorer.score_page(page).to_record(rid)
             line["url"] = line["url"] or url
             line["skipped"] = None

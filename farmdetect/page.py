@@ -196,9 +196,7 @@ class Page:
             raise InputError(f"expected bytes, got {type(data).__name__}")
         data = bytes(data)
         truncated = len(data) > MAX_HTML_CHARS
-        if truncated:
-            data = data[:MAX_HTML_CHARS]
-        html, encoding = decode_html(data, content_type)
+        html, encoding = decode_page_bytes(data, content_type)
         page = cls.from_str(html, url=url)
         page.truncated = page.truncated or truncated
         page.encoding = encoding
@@ -823,6 +821,12 @@ def _block_heading(node: LexborNode, first_item: LexborNode | None = None) -> st
             sib = sib.prev
         cur = cur.parent
     return ""
+
+
+def decode_page_bytes(data: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """The HTML text and encoding of a page's bytes as ``Page.from_bytes`` reads them: cut at
+    ``MAX_HTML_CHARS`` bytes, then decoded (for readers that hand text on, like datatrove's)."""
+    return decode_html(data[:MAX_HTML_CHARS], content_type)
 
 
 def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]:

@@ -135,6 +135,30 @@ def agreement(conn: sqlite3.Connection) -> dict[str, Any]:
     return out
 
 
+def agreed_labels(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+    """Per page id that reviewers agree on (every farm/ok label the same; skips ignored): url,
+    host, label (1 farm, 0 ok) and how many reviewers. Pages they split on are left out. Read
+    by ``sources`` (a source's reviewed pages) and ``training.labels`` (training pages)."""
+    per: dict[str, list[tuple[Any, Any, str, str]]] = defaultdict(list)
+    for rid, url, host, label, who in conn.execute(
+            "SELECT id, url, host, label, who FROM labels WHERE label IN ('farm', 'ok')"):
+        per[str(rid)].append((url, host, label, who))
+    out: dict[str, dict[str, Any]] = {}
+    for rid, items in per.items():
+        labels = {lab for _, _, lab, _ in items}
+        if len(labels) == 1:
+            out[rid] = {"url": items[0][0], "host": items[0][1],
+                        "label": 1 if labels == {"farm"} else 0,
+                        "reviewers": len({who for *_, who in items})}
+    return out
+
+
+def _open(db: str) -> sqlite3.Connection:
+    """The store of a running session: ``load_session`` has checked it and made its labels
+    table, so a request opens it plainly (autocommit, as ``sources.connect``), no schema work."""
+    return sqlite3.connect(db, isolation_level=None)
+
+
 # ------------------------------------------------------------------------------------ the app
 @dataclass
 class Session:
@@ -150,13 +174,12 @@ class Session:
 
     def report(self, i: int) -> str:
         from farmdetect.html_report import render
-        from farmdetect.page import Page
+        from farmdetect.scorer import page_from_input
 
         if i not in self.reports:
             item = self.items[i]
             body, ctype = self.bodies[item["id"]]
-            page = (Page.from_bytes(body, url=item.get("url"), content_type=ctype)
-                    if isinstance(body, bytes) else Page.from_str(body, url=item.get("url")))
+            page = page_from_input(body, item.get("url"), content_type=ctype, name=item["id"])
             verdict = self.scorer.score_page(page)
             self.reports[i] = render(verdict, page, source=item["id"],
                                      toolbar=self.toolbar(i), connect_self=True)
@@ -221,7 +244,7 @@ def app(session: Session) -> Callable[..., Iterable[bytes]]:
                     return respond(start, "404 Not Found", "no such item", "text/plain")
                 return respond(start, "200 OK", session.report(i), "text/html; charset=utf-8")
             if method == "GET" and path == "/status":
-                conn = connect(session.db)
+                conn = _open(session.db)
                 try:
                     return respond(start, "200 OK", json.dumps(agreement(conn)),
                                    "application/json")
@@ -230,7 +253,7 @@ def app(session: Session) -> Callable[..., Iterable[bytes]]:
             if method == "POST" and path in ("/label", "/undo"):
                 size = int(environ.get("CONTENT_LENGTH") or 0)
                 body = json.loads(environ["wsgi.input"].read(size) or b"{}")
-                conn = connect(session.db)
+                conn = _open(session.db)
                 try:
                     with conn:
                         conn.execute("BEGIN")
@@ -256,20 +279,10 @@ def load_session(scan: str, sources: list[str], db: str, who: str, n: int,
                  random_share: float, model_dir: str | None) -> Session:
     """Pick the pages of ``scan`` and read their bodies from ``sources`` (the scanned inputs)."""
     from farmdetect.scorer import Scorer
+    from farmdetect.sources import read_scan
     from farmdetect.warc import iter_records
 
-    try:
-        text = Path(scan).read_text(encoding="utf-8")
-    except OSError as e:
-        raise InputError(f"cannot read {scan}: {e.strerror or e}") from e
-    lines = []
-    for k, raw in enumerate(text.splitlines(), 1):
-        if raw.strip():
-            try:
-                lines.append(json.loads(raw))
-            except ValueError:
-                raise InputError(f"{scan}:{k}: not a scan line (JSON)") from None
-    items = pick(lines, n, random_share)
+    items = pick((obj for _, obj in read_scan(scan)), n, random_share)
     if not items:
         raise InputError(f"{scan}: no scored pages to review")
     wanted = {it["id"] for it in items}

@@ -170,14 +170,17 @@ def fingerprints(page: Page, markers: list[Marker]) -> dict[str, str | None]:
     }
 
 
-def page_from_input(data: str | bytes | bytearray, url: str | None = None) -> Page:
-    """A Page of HTML text or bytes, refusing what the CLI refuses (empty, binary, not HTML):
-    before, ``farmdetect.audit(pdf_bytes)`` scored a PDF that ``farmdetect audit`` refused."""
+def page_from_input(data: str | bytes | bytearray, url: str | None = None, *,
+                    content_type: str | None = None, name: str | None = None) -> Page:
+    """A Page of HTML text or bytes (``content_type``: the HTTP header, for bytes), refusing
+    what the CLI refuses (empty, binary, not HTML; errors named ``name``, else the URL): the
+    one way in for the API, scan's workers, the integrations and the review page. Before,
+    ``farmdetect.audit(pdf_bytes)`` scored a PDF that ``farmdetect audit`` refused."""
     from farmdetect.inputs import check_page
 
-    check_page(data, url or "page")
+    check_page(data, name or url or "page")
     if isinstance(data, (bytes, bytearray)):
-        return Page.from_bytes(bytes(data), url=url)
+        return Page.from_bytes(bytes(data), url=url, content_type=content_type)
     return Page.from_str(data, url=url)
 
 

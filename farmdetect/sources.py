@@ -865,18 +865,16 @@ def reviewed(conn: sqlite3.Connection, level: str, names: list[str]) -> dict[str
                        ).fetchone()
     if not has or not names:
         return {}
+    from farmdetect.review import agreed_labels
+
     wanted = set(names)
-    per_page: dict[tuple[str, str], set[str]] = {}
-    query = "SELECT id, host, label FROM labels WHERE label IN ('farm', 'ok') AND host NOT NULL"
-    for rid, host, label in conn.execute(query):
-        name = host if level == "host" else registrable_domain(host)
-        if name in wanted:
-            per_page.setdefault((name, rid), set()).add(label)
     out: dict[str, dict[str, int]] = {}
-    for (name, _), labels in per_page.items():
-        if len(labels) == 1:
+    for page in agreed_labels(conn).values():
+        host = page["host"]
+        name = (host if level == "host" else registrable_domain(host)) if host else None
+        if name in wanted:
             counts = out.setdefault(name, {"farm": 0, "ok": 0})
-            counts[next(iter(labels))] += 1
+            counts["farm" if page["label"] else "ok"] += 1
     return out
 
 

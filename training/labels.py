@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -46,31 +46,21 @@ def is_excluded(host: str | None, excluded: set[str]) -> bool:
 def consensus(db: str | Path) -> dict[str, dict[str, Any]]:
     """Per page id: url, host, label (1 farm / 0 ok) and reviewer count, where the reviewers
     agree; pages they split on are left out."""
+    from farmdetect.review import agreed_labels
+
     conn = sqlite3.connect(str(db))
     try:
-        rows = conn.execute("SELECT id, url, host, label, who FROM labels "
-                            "WHERE label IN ('farm', 'ok')").fetchall()
+        return agreed_labels(conn)
     except sqlite3.DatabaseError as e:
         raise SystemExit(f"{db}: no labels table ({e}); label pages with `farmdetect review`"
                          ) from None
     finally:
         conn.close()
-    per: dict[str, list[tuple[str | None, str | None, str, str]]] = defaultdict(list)
-    for rid, url, host, label, who in rows:
-        per[str(rid)].append((url, host, label, who))
-    out: dict[str, dict[str, Any]] = {}
-    for rid, items in per.items():
-        labels = {lab for _, _, lab, _ in items}
-        if len(labels) == 1:
-            url, host = items[0][0], items[0][1]
-            out[rid] = {"url": url, "host": host, "label": 1 if labels == {"farm"} else 0,
-                        "reviewers": len({who for *_, who in items})}
-    return out
 
 
 def reviewed_raw(db: str | Path, sources: Iterable[str], data: Path) -> list[dict[str, Any]]:
     """The agreed pages of ``db`` as records in the schema of ``../shared/data/pages``."""
-    from farmdetect.page import MAX_HTML_CHARS, decode_html
+    from farmdetect.page import decode_page_bytes
     from farmdetect.warc import iter_records
 
     agreed = consensus(db)
@@ -85,7 +75,7 @@ def reviewed_raw(db: str | Path, sources: Iterable[str], data: Path) -> list[dic
             dropped["excluded_domain"] += 1
             continue
         body = rec.body if isinstance(rec.body, bytes) else rec.body.encode("utf-8")
-        html, _ = decode_html(body[:MAX_HTML_CHARS], rec.content_type)
+        html, _ = decode_page_bytes(body, rec.content_type)
         out.append({"id": f"review:{rec.id}", "dataset": DATASET, "source_file": rec.source,
                     "url": info["url"] or rec.url, "host": info["host"], "html": html,
                     "label": info["label"], "kind": None,

@@ -221,7 +221,7 @@ class FarmWarcReader(_readers.BaseDiskReader):  # type: ignore[name-defined,misc
             yield from self._documents(tmp.name, filepath, self.max_bytes or MAX_RECORD_BYTES)
 
     def _documents(self, path: str, filepath: str, max_bytes: int) -> Iterator[Any]:
-        from farmdetect.page import MAX_HTML_CHARS, decode_html
+        from farmdetect.page import decode_page_bytes
         from farmdetect.warc import read_warc
 
         for i, rec in enumerate(read_warc(path, max_bytes)):
@@ -229,12 +229,11 @@ class FarmWarcReader(_readers.BaseDiskReader):  # type: ignore[name-defined,misc
                 self.stat_update("read_error")
                 log.warning("%s: %s: %s", filepath, rec.id, rec.error)
                 continue
-            if rec.skipped is not None or rec.body is None:
+            if rec.skipped is not None or not isinstance(rec.body, bytes):
                 self.stat_update("skipped")
                 continue
             with self.track_time():
-                body = rec.body if isinstance(rec.body, bytes) else rec.body.encode("utf-8")
-                text, encoding = decode_html(body[:MAX_HTML_CHARS], rec.content_type)
+                text, encoding = decode_page_bytes(rec.body, rec.content_type)
                 doc = self.get_document_from_dict(
                     {"text": text, "id": rec.id, "metadata": {
                         "url": rec.url, "content_type": rec.content_type,
