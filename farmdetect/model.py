@@ -47,12 +47,16 @@ def platt_probability(raw: np.ndarray, a: float, b: float) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
 
 
+def decisive_rows(X: np.ndarray) -> np.ndarray:
+    """Which rows (feature vectors) carry a decisive marker."""
+    return np.atleast_2d(X)[:, FEATURE_NAMES.index(DECISIVE_FEATURE)] >= 1
+
+
 def floor_decisive(p: np.ndarray, X: np.ndarray, floor: float | None) -> np.ndarray:
     """Probabilities with the rows that carry a decisive marker raised to ``floor``."""
     if floor is None:
         return p
-    decisive = np.atleast_2d(X)[:, FEATURE_NAMES.index(DECISIVE_FEATURE)] >= 1
-    return np.where(decisive, np.maximum(p, floor), p)
+    return np.where(decisive_rows(X), np.maximum(p, floor), p)
 
 
 @dataclass(frozen=True)

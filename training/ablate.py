@@ -34,7 +34,7 @@ import numpy as np
 
 import farmdetect.features as F
 from farmdetect import novelty
-from farmdetect.model import DECISIVE_FEATURE, platt_probability
+from farmdetect.model import decisive_rows, platt_probability
 from training import dataset
 from training.train import (
     DECISIVE_FLOOR,
@@ -50,8 +50,8 @@ from training.train import (
 )
 from training.yardstick import (
     MIN_FARMS_ROW,
-    TEMPLATE_KIND,
     dev_folds,
+    leave_kind_out,
     locked_groups,
     with_interval,
 )
@@ -127,7 +127,7 @@ def floor_rows(c: Corpus, how: str, earned_set: frozenset[str]) -> np.ndarray:
     if how == "none":
         return np.zeros(len(c.real), dtype=bool)
     if how == "all":
-        return c.X_real[:, F.FEATURE_NAMES.index(DECISIVE_FEATURE)] >= 1
+        return decisive_rows(c.X_real)
     return np.array([bool(earned_set.intersection(m)) for m in c.markers_real])
 
 
@@ -160,12 +160,7 @@ def score(c: Corpus, v: Variant, earned_set: frozenset[str], tests: list[np.ndar
           drop_kind: str | None = None) -> np.ndarray:
     """Out-of-fold calibrated scores of the dev pages under variant ``v``."""
     y = c.y_real
-    pool = np.ones(len(c.real), dtype=bool)
-    skip: frozenset[str] = frozenset()
-    if drop_kind is not None:
-        kinds = np.array([r.kind or "" for r in c.real])
-        pool &= ~((y == 1) & (kinds == drop_kind))
-        skip = frozenset(t for t, k in TEMPLATE_KIND.items() if k == drop_kind)
+    pool, skip = leave_kind_out(c, np.ones(len(c.real), dtype=bool), drop_kind)
     cb = blanked(c, v.drop)
     raw, nov, _ = oof_scores(cb, "full" if v.synth else "real_only", tests=tests, pool=pool,
                              skip_templates=skip)

@@ -128,6 +128,23 @@ def iter_raw(data: Path, project: Path | None = None) -> Iterator[dict[str, obje
                     yield json.loads(line)
 
 
+def excluded_hashes(data: Path) -> set[str]:
+    """The SHA-256 hashes of ``excluded-domains.sha256`` in the data folder (empty without it)."""
+    path = data / "excluded-domains.sha256"
+    if not path.is_file():
+        return set()
+    return {line.strip() for line in path.read_text().splitlines() if line.strip()}
+
+
+def is_excluded(host: str | None, excluded: set[str]) -> bool:
+    """Whether any dotted suffix of ``host`` hashes into the exclusion list."""
+    if not host or not excluded:
+        return False
+    parts = host.lower().strip(".").split(".")
+    return any(hashlib.sha256(".".join(parts[i:]).encode()).hexdigest() in excluded
+               for i in range(len(parts)))
+
+
 def html_fingerprint(html: str) -> str:
     """Hash of the tag-free, whitespace-folded text: catches re-encoded or re-saved copies."""
     text = _WS.sub(" ", _TAGS.sub(" ", html)).strip().lower()

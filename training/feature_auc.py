@@ -30,7 +30,7 @@ import farmdetect.features as F
 from training import dataset
 from training.ablate import OUT, dev_only
 from training.train import IGNORED_INPUTS, SEED, build_corpus
-from training.yardstick import CI, MIN_FARMS_ROW
+from training.yardstick import CI, MIN_FARMS_ROW, domain_bootstrap
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +43,8 @@ def auc(y: np.ndarray, x: np.ndarray) -> float:
 
 def auc_interval(y: np.ndarray, x: np.ndarray, group: np.ndarray,
                  rng: np.random.Generator) -> tuple[float, float]:
-    groups, inv = np.unique(group, return_inverse=True)
-    members = [np.flatnonzero(inv == g) for g in range(len(groups))]
     vals = []
-    for _ in range(BOOTSTRAP):
-        idx = np.concatenate([members[g] for g in rng.integers(0, len(groups), len(groups))])
+    for idx in domain_bootstrap(group, BOOTSTRAP, rng):
         a = auc(y[idx], x[idx])
         if a == a:
             vals.append(a)

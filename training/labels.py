@@ -14,7 +14,6 @@ leaks into its own test fold.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sqlite3
 from collections import Counter
@@ -22,25 +21,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from training.dataset import excluded_hashes, is_excluded
+
 log = logging.getLogger(__name__)
 
 DATASET = "reviewed_labels"
-
-
-def excluded_hashes(data: Path) -> set[str]:
-    path = data / "excluded-domains.sha256"
-    if not path.is_file():
-        return set()
-    return {line.strip() for line in path.read_text().splitlines() if line.strip()}
-
-
-def is_excluded(host: str | None, excluded: set[str]) -> bool:
-    """Whether any dotted suffix of ``host`` hashes into the exclusion list."""
-    if not host or not excluded:
-        return False
-    parts = host.lower().strip(".").split(".")
-    return any(hashlib.sha256(".".join(parts[i:]).encode()).hexdigest() in excluded
-               for i in range(len(parts)))
 
 
 def consensus(db: str | Path) -> dict[str, dict[str, Any]]:

@@ -36,7 +36,7 @@ import logging
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -149,6 +149,15 @@ def point(y: np.ndarray, s: np.ndarray) -> dict[str, float]:
     return out
 
 
+def domain_bootstrap(group: np.ndarray, n_boot: int, rng: np.random.Generator
+                     ) -> Iterator[np.ndarray]:
+    """``n_boot`` bootstrap samples (page indices) drawn by whole domains (groups)."""
+    groups, inv = np.unique(group, return_inverse=True)
+    members = [np.flatnonzero(inv == g) for g in range(len(groups))]
+    for _ in range(n_boot):
+        yield np.concatenate([members[g] for g in rng.integers(0, len(groups), len(groups))])
+
+
 def with_interval(y: np.ndarray, s: np.ndarray, group: np.ndarray, seed: int = SEED,
                   n_boot: int = BOOTSTRAP, copies: int = 1) -> dict[str, object]:
     """Figures with a 90 % interval from a bootstrap over domains (groups); ``copies``: how
@@ -157,18 +166,14 @@ def with_interval(y: np.ndarray, s: np.ndarray, group: np.ndarray, seed: int = S
     counts = {"n_farm": int(y.sum()) // copies, "n_legit": int((y == 0).sum()) // copies}
     if not est:
         return counts
-    groups, inv = np.unique(group, return_inverse=True)
-    members = [np.flatnonzero(inv == g) for g in range(len(groups))]
-    rng = np.random.default_rng(seed)
     boots: dict[str, list[float]] = {k: [] for k in est}
-    for _ in range(n_boot):
-        idx = np.concatenate([members[g] for g in rng.integers(0, len(groups), len(groups))])
+    for idx in domain_bootstrap(group, n_boot, np.random.default_rng(seed)):
         b = point(y[idx], s[idx])
         for k in est:
             if k in b and b[k] == b[k]:
                 boots[k].append(b[k])
     lo, hi = (1 - CI) / 2, 1 - (1 - CI) / 2
-    out: dict[str, object] = {**counts, "n_domains": len(groups)}
+    out: dict[str, object] = {**counts, "n_domains": len(np.unique(group))}
     for k, v in est.items():
         q = np.quantile(boots[k], [lo, hi]) if boots[k] else [float("nan")] * 2
         out[k] = [v, float(q[0]), float(q[1])]
@@ -201,6 +206,17 @@ def dev_folds(groups: np.ndarray, n_splits: int, seed: int) -> list[np.ndarray]:
     return [test for _, test in GroupKFold(n_splits=n_splits).split(groups, groups=g)]
 
 
+def leave_kind_out(c: Corpus, pool: np.ndarray, kind: str | None
+                   ) -> tuple[np.ndarray, frozenset[str]]:
+    """The training pool without the real farms of ``kind``, and the synthetic templates of
+    that kind to skip (nothing left out when ``kind`` is None)."""
+    if kind is None:
+        return pool, frozenset()
+    kinds = np.array([r.kind or "" for r in c.real])
+    return (pool & ~((c.y_real == 1) & (kinds == kind)),
+            frozenset(t for t, k in TEMPLATE_KIND.items() if k == kind))
+
+
 def oof_margin(c: Corpus, dev: np.ndarray, test_sets: list[np.ndarray],
                drop_kind: str | None = None, weight: float | None = None
                ) -> tuple[np.ndarray, float]:
@@ -209,12 +225,7 @@ def oof_margin(c: Corpus, dev: np.ndarray, test_sets: list[np.ndarray],
     or given (the locked run scores no dev page); with ``drop_kind`` its real farms and
     synthetic templates are left out of training."""
     y = c.y_real
-    pool = dev
-    skip: frozenset[str] = frozenset()
-    if drop_kind is not None:
-        kinds = np.array([r.kind or "" for r in c.real])
-        pool = dev & ~((y == 1) & (kinds == drop_kind))
-        skip = frozenset(t for t, k in TEMPLATE_KIND.items() if k == drop_kind)
+    pool, skip = leave_kind_out(c, dev, drop_kind)
     raw, nov, _ = oof_scores(c, "full", tests=test_sets, pool=pool, skip_templates=skip)
     if weight is None:
         legit = dev & (y == 0)
