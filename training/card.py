@@ -165,8 +165,8 @@ def render(card: dict[str, Any]) -> str:
 def _missed_kinds(card: dict[str, Any]) -> str:
     """The kinds the yardstick's leave-one-kind-out rows catch none of at 1 % FPR."""
     rows = card.get("yardstick", {}).get("rows", [])
-    missed = [r["name"].split(": ", 1)[1].split(" ")[0] for r in rows
-              if "leave-one-kind-out" in r["name"] and isinstance(r.get("recall@fpr0.01"), list)
+    missed = [r["loko_kind"] for r in rows
+              if r.get("loko_kind") and isinstance(r.get("recall@fpr0.01"), list)
               and r["recall@fpr0.01"][0] == 0]
     if not missed:
         return ""

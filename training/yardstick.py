@@ -437,7 +437,7 @@ def card_summary(rep: dict[str, Any], report: str) -> dict[str, object]:
     version = rep["shipped_model"]["version"]
     rows = [_row(f"dev: repeated grouped CV of the recipe ({REPEATS} x {N_SPLITS} folds)",
                  rep["dev_cv"]["all"])]
-    rows += [_row(f"dev, leave-one-kind-out: {kind} (never trained on)", fig)
+    rows += [_row(f"dev, leave-one-kind-out: {kind} (never trained on)", fig) | {"loko_kind": kind}
              for kind, fig in rep.get("leave_one_kind_out", {}).items()]
     if "locked_cv" in rep:
         rows.append(_row("locked: recipe trained on every dev page", rep["locked_cv"]["all"]))
