@@ -35,17 +35,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.test_warc import warc_record  # noqa: E402
-
-FAULTS = ("cut_member", "bad_http", "wrong_length", "not_html", "dup_id")
+from tests.integrations.warcs import FAULTS, fault_member  # noqa: E402
+from training.dataset import excluded_hashes, record_excluded  # noqa: E402
 
 
 def real_pages(data: Path, limit: int = 3000) -> list[tuple[str, bytes]]:
     pages = []
+    excluded = excluded_hashes(data)
     for f in sorted((data / "pages").glob("*.jsonl.gz")):
         with gzip.open(f, "rt", encoding="utf-8") as fh:
             for line in fh:
                 r = json.loads(line)
+                if record_excluded(r, excluded):  # never used, not even to soak a scan
+                    continue
                 if r.get("html") and len(r["html"]) < 2_000_000:
                     pages.append((r.get("url") or f"https://page{len(pages)}.example/",
                                   r["html"].encode("utf-8")))
@@ -65,20 +67,7 @@ def build(out_dir: Path, pages: list[tuple[str, bytes]], n: int, fault_share: fl
             fault = FAULTS[(i // every) % len(FAULTS)] if every and i % every == every - 1 else ""
             if fault == "dup_id":
                 rid = f"rec-{i - 1}"
-            if fault == "bad_http":
-                rec = warc_record(body, rid=rid, url=url, http=b"NOT HTTP\x00\x01\r\n\r\n")
-            elif fault == "not_html":
-                rec = warc_record(b"\x89PNG\r\n\x1a\n" + b"\0" * 256, rid=rid, url=url,
-                                  ctype="image/png")
-            elif fault == "wrong_length":
-                http = (f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-                        f"Content-Length: {len(body) * 2 + 100}\r\n\r\n").encode()
-                rec = warc_record(body, rid=rid, url=url, http=http)
-            else:
-                rec = warc_record(body, rid=rid, url=url)
-            member = gzip.compress(rec, compresslevel=1, mtime=0)
-            if fault == "cut_member":
-                member = member[: len(member) // 2]
+            member = fault_member(fault, body, rid=rid, url=url, level=1)
             if fault:
                 counts[fault] += 1
             w.write(member)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT, data_dir
-from training.dataset import excluded_hashes, is_excluded
+from training.dataset import excluded_hashes, is_excluded, record_excluded
 
 REAL = ROOT / "data" / "real"
 FIELDS = {"id", "dataset", "source_file", "url", "host", "lang", "label", "kind", "confidence",
@@ -40,10 +40,7 @@ def test_no_page_comes_from_an_excluded_domain() -> None:
     excluded = excluded_hashes(data_dir())
     assert excluded, "the exclusion list is empty"
     for r in records():
-        hosts = {h for h in (r.get("host"),) if h}
-        hosts |= {u.split("/")[2].split(":")[0] for u in (r.get("url") or "",) if "://" in u}
-        for host in hosts:
-            assert not is_excluded(host, excluded), f"{r['id']}: excluded domain"
+        assert not record_excluded(r, excluded), f"{r['id']}: excluded domain"
 
 
 def test_the_exclusion_check_catches_a_listed_domain() -> None:
@@ -51,6 +48,9 @@ def test_the_exclusion_check_catches_a_listed_domain() -> None:
     listed = {hashlib.sha256(b"example.co.uk").hexdigest()}
     assert is_excluded("a.b.Example.co.uk", listed)
     assert not is_excluded("example.com", listed)
+    assert record_excluded({"url": "https://user@www.example.co.uk:8080/a"}, listed)
+    assert record_excluded({"host": "example.co.uk", "url": None}, listed)
+    assert not record_excluded({"host": None, "url": "https://example.com/"}, listed)
 
 
 def test_every_page_has_provenance_a_licence_and_two_reviews() -> None:

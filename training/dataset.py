@@ -145,6 +145,13 @@ def is_excluded(host: str | None, excluded: set[str]) -> bool:
                for i in range(len(parts)))
 
 
+def record_excluded(record: dict[str, object], excluded: set[str]) -> bool:
+    """Whether a page record's ``host`` or the host of its ``url`` is on the exclusion list."""
+    host, url = record.get("host"), record.get("url")
+    return any(is_excluded(h, excluded) for h in (host if isinstance(host, str) else None,
+                                                  host_of(url if isinstance(url, str) else None)))
+
+
 def html_fingerprint(html: str) -> str:
     """Hash of the tag-free, whitespace-folded text: catches re-encoded or re-saved copies."""
     text = _WS.sub(" ", _TAGS.sub(" ", html)).strip().lower()

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from tests.conftest import fixture_page
+from tests.test_warc import warc_record as raw_record
 
 # Fixture pages on two hosts: a farm host and a legitimate news host.
 FARM_HOST = "worldnewsera.example"
@@ -62,3 +63,55 @@ def fixture_warcs(folder: Path) -> list[Path]:
         f.write(warc_record(f"https://{LEGIT_HOST}/logo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64,
                             content_type="image/png"))
     return [a, b]
+
+
+# Faults a crawl's WARCs really carry, injected by benchmarks/soak_scan.py at scale and by
+# faulty_warc below: a gzip member cut short (a partial download, a crawl killed mid-write), HTTP
+# headers that are not HTTP, an HTTP Content-Length that promises more than the record holds, a
+# body that is not HTML, and a record id used twice (the caller passes the earlier record's id).
+FAULTS = ("cut_member", "bad_http", "wrong_length", "not_html", "dup_id")
+
+
+def fault_member(fault: str, body: bytes, *, rid: str, url: str, level: int = 9) -> bytes:
+    """One gzip member holding a response record of ``body``, broken as ``fault`` says
+    (one of FAULTS; "" or "dup_id": intact, the id is the caller's)."""
+    if fault == "bad_http":
+        rec = raw_record(body, rid=rid, url=url, http=b"NOT HTTP\x00\x01\r\n\r\n")
+    elif fault == "not_html":
+        rec = raw_record(b"\x89PNG\r\n\x1a\n" + b"\0" * 256, rid=rid, url=url,
+                         ctype="image/png")
+    elif fault == "wrong_length":
+        http = (f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                f"Content-Length: {len(body) * 2 + 100}\r\n\r\n").encode()
+        rec = raw_record(body, rid=rid, url=url, http=http)
+    elif fault in ("", "cut_member", "dup_id"):
+        rec = raw_record(body, rid=rid, url=url)
+    else:
+        raise ValueError(f"unknown fault {fault!r} (one of {FAULTS})")
+    member = gzip.compress(rec, compresslevel=level, mtime=0)
+    return member[: len(member) // 2] if fault == "cut_member" else member
+
+
+def fixture_pages() -> list[tuple[str, bytes]]:
+    """(url, html bytes) of the farm-host and legit-host fixture pages, alternating."""
+    farm = [(f"https://{FARM_HOST}/{n.removesuffix('.html').replace('_', '-')}/",
+             fixture_page(n).encode("utf-8")) for n in FARM_PAGES]
+    legit = [(f"https://{LEGIT_HOST}/news/{n.removesuffix('.html').replace('_', '-')}",
+              fixture_page(n).encode("utf-8")) for n in LEGIT_PAGES]
+    return [p for pair in zip(farm, legit, strict=True) for p in pair]
+
+
+def faulty_warc(path: Path) -> Path:
+    """A .warc.gz of the fixture pages with every kind of FAULTS after one page or another, and
+    a last record cut off (the file ends inside it): what every engine must read alike."""
+    pages = fixture_pages()
+    with open(path, "wb") as f:
+        for i, (url, body) in enumerate(pages):
+            rid = f"page-{i}"
+            f.write(fault_member("", body, rid=rid, url=url))
+            fault = FAULTS[i % len(FAULTS)]
+            f.write(fault_member(fault, body, rid=rid if fault == "dup_id" else f"{fault}-{i}",
+                                 url=f"{url}?fault={fault}"))
+        url, body = pages[0]
+        f.write(fault_member("cut_member", body, rid="cut-tail", url=f"{url}?fault=cut-tail"))
+    return path
