@@ -26,7 +26,6 @@ built), so the blocks pickle small and each Slurm/local task pays the load once.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -37,8 +36,10 @@ _WHAT = "farmdetect.integrations.datatrove"
 _base = require("datatrove.pipeline.base", "datatrove", _WHAT)
 _filters = require("datatrove.pipeline.filters.base_filter", "datatrove", _WHAT)
 _readers = require("datatrove.pipeline.readers.base", "datatrove", _WHAT)
-
-log = logging.getLogger(__name__)
+# datatrove's own (loguru) logger: its messages land in each task's log file under the
+# executor's logging_dir, beside the stats; the stdlib logging of farmdetect's other modules
+# only reaches the worker's stderr, where a Slurm or Spark-launched run loses them.
+log = require("datatrove.utils.logging", "datatrove", _WHAT).logger
 
 # Where the verdict goes in doc.metadata (FarmAnnotator) and the reason used without a marker.
 METADATA_KEY = "farmdetect"
@@ -90,7 +91,7 @@ class _Scoring:
             if not self._warned_not_html:
                 self._warned_not_html = True
                 log.warning(
-                    "%s got a document whose text is not HTML (id %s): place it right after "
+                    "{} got a document whose text is not HTML (id {}): place it right after "
                     "WarcReader, before text extraction", type(self).__name__, doc.id,
                 )  # fmt: skip
             return None
@@ -185,7 +186,9 @@ class FarmWarcReader(_readers.BaseDiskReader):  # type: ignore[name-defined,misc
     would score becomes a document, with ``doc.id`` the WARC-Record-ID, ``doc.text`` the page
     decoded as scan decodes it, and ``metadata`` holding ``url``, ``content_type`` (the HTTP
     header) and ``encoding``. Records scan skips (not HTML) or cannot read are counted in the
-    ``skipped`` / ``read_error`` stats and logged, never silently lost.
+    ``skipped`` / ``read_error`` stats, and each unreadable one is named (id and reason, as in
+    scan's error line) in the task's log: documents + skipped + read_error = records, never a
+    silent loss.
 
     Args: as datatrove's ``WarcReader`` (``data_folder``, ``paths_file``, ``limit``, ``skip``,
     ``glob_pattern``, ``recursive``...); ``max_bytes`` caps one record's body (scan's default).
@@ -227,7 +230,7 @@ class FarmWarcReader(_readers.BaseDiskReader):  # type: ignore[name-defined,misc
         for i, rec in enumerate(read_warc(path, max_bytes)):
             if rec.error is not None:
                 self.stat_update("read_error")
-                log.warning("%s: %s: %s", filepath, rec.id, rec.error)
+                log.warning("{}: {}: {}", filepath, rec.id, rec.error)
                 continue
             if rec.skipped is not None or not isinstance(rec.body, bytes):
                 self.stat_update("skipped")

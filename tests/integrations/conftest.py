@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
-from tests.integrations.warcs import fixture_warcs
+from tests.integrations.warcs import faulty_warc, fixture_warcs
 from tests.test_model import make_model
 
 # Ingest time given to every sources DB so timestamps do not differ between the compared runs.
@@ -43,23 +43,46 @@ def subprocess_env(model_dir: Path) -> dict[str, str]:
     return {**os.environ, "FARMDETECT_MODEL_DIR": str(model_dir), "PYTHONPATH": path}
 
 
-@pytest.fixture
-def scan_case(tmp_path: Path) -> ScanCase:
-    warc_dir = tmp_path / "warcs"
-    warc_dir.mkdir()
-    warcs = fixture_warcs(warc_dir)
-    model_dir = make_model(tmp_path / "model")
-    out = tmp_path / "scan.jsonl"
+def scan_lines(inputs: list[Path], model_dir: Path, out: Path) -> list[dict[str, Any]]:
+    """``farmdetect scan --workers 2`` lines of the inputs, run as a user runs it."""
     proc = subprocess.run(
         [sys.executable, "-m", "farmdetect", "scan", "--workers", "2", "-q", "-o", str(out),
-         *map(str, warcs)],
+         *map(str, inputs)],
         capture_output=True, text=True, env=subprocess_env(model_dir), timeout=300,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    lines = [json.loads(x) for x in out.read_text("utf-8").splitlines() if x.strip()]
-    case = ScanCase(warc_dir, warcs, model_dir, lines)
+    return [json.loads(x) for x in out.read_text("utf-8").splitlines() if x.strip()]
+
+
+@pytest.fixture
+def model_dir(tmp_path: Path) -> Path:
+    """A tiny model trained on the fixture pages (fast to load in every worker)."""
+    return make_model(tmp_path / "model")
+
+
+@pytest.fixture
+def scan_case(tmp_path: Path, model_dir: Path) -> ScanCase:
+    warc_dir = tmp_path / "warcs"
+    warc_dir.mkdir()
+    warcs = fixture_warcs(warc_dir)
+    case = ScanCase(warc_dir, warcs, model_dir,
+                    scan_lines(warcs, model_dir, tmp_path / "scan.jsonl"))
     labels = {ln["label"] for ln in case.scored.values()}
     assert labels == {"farm", "ok"}, "the fixture WARCs must give both farm and ok pages"
+    return case
+
+
+@pytest.fixture
+def faulty_case(tmp_path: Path, model_dir: Path) -> ScanCase:
+    """The fault-injected WARC (tests.integrations.warcs.faulty_warc) alone in its folder, and
+    scan's lines for it: one per record, every fault kind an error or skipped line."""
+    warc_dir = tmp_path / "faulty"
+    warc_dir.mkdir()
+    warc = faulty_warc(warc_dir / "faulty.warc.gz")
+    case = ScanCase(warc_dir, [warc], model_dir,
+                    scan_lines([warc], model_dir, tmp_path / "faulty.jsonl"))
+    kinds = {"farm", "ok", "skipped", "error"}
+    assert {ln["label"] or ("skipped" if ln["skipped"] else "error") for ln in case.lines} == kinds
     return case
 
 

@@ -214,3 +214,42 @@ def test_farmdetect_reader_gives_the_filter_what_scan_sees(tmp_path: Path) -> No
     latin = next(d for d in docs.values() if d["metadata"]["url"].endswith("/latin"))
     assert "Caf\u00e9 cr\u00e8me" in latin["text"] and latin["metadata"]["encoding"] != "utf-8"
     assert step_stats(stats, "farmdetect WARC reader").get("skipped") == 1
+
+
+@pytest.mark.slow
+def test_faulty_warc_reads_and_filters_as_scan_does(faulty_case: ScanCase,
+                                                    tmp_path: Path) -> None:
+    from farmdetect.integrations.datatrove import FarmWarcReader
+
+    model = str(faulty_case.model_dir)
+    kept_dir, removed_dir, logs = tmp_path / "kept", tmp_path / "removed", tmp_path / "logs"
+    stats = run([FarmWarcReader(str(faulty_case.warc_dir), glob_pattern="*.warc.gz"),
+                 FarmAnnotator(model_dir=model),
+                 FarmFilter(model_dir=model, exclusion_writer=JsonlWriter(str(removed_dir))),
+                 JsonlWriter(str(kept_dir))], logs)
+    lines = faulty_case.lines
+    # (id, url) names a record: the repeated id comes back twice, once per URL.
+    scored = {(ln["id"], ln["url"]): ln for ln in lines if ln["score"] is not None}
+    farm = {key for key, ln in scored.items() if ln["label"] == "farm"}
+    kept, removed = read_docs(kept_dir), read_docs(removed_dir)
+    key = lambda d: (d["id"], d["metadata"]["url"])  # noqa: E731
+    assert sorted(map(key, kept + removed)) == sorted(scored)  # same ids read, none twice
+    assert sorted(map(key, removed)) == sorted(farm)  # same farm ids
+    assert len(farm) and len(kept)
+    for d in kept + removed:
+        got, want = d["metadata"]["farmdetect"], scored[key(d)]
+        assert got["score"] == pytest.approx(want["score"], abs=1e-9), key(d)
+        assert (got["label"], got["markers"]) == (want["label"], want["markers"]), key(d)
+
+    # Every record accounted for: documents + skipped + read errors = scan's lines, and each
+    # record scan reports as an error is named in datatrove's log (logged, not silently lost).
+    reader = step_stats(stats, "farmdetect WARC reader")
+    skipped = [ln for ln in lines if ln["skipped"] is not None]
+    errors = [ln for ln in lines if ln["error"] is not None]
+    assert reader["documents"] == len(scored)
+    assert reader.get("skipped", 0) == len(skipped) and reader.get("read_error", 0) == len(errors)
+    assert reader["documents"] + reader["skipped"] + reader["read_error"] == len(lines)
+    log_text = "".join(f.read_text("utf-8") for f in (logs / "logs").glob("*.log"))
+    assert all(ln["id"] in log_text for ln in errors)
+    fstats = step_stats(stats, "FILTER: 🌾 farmdetect")
+    assert (fstats["dropped"], fstats["forwarded"]) == (len(farm), len(scored) - len(farm))
