@@ -7,8 +7,8 @@ every feature finite, a score in [0, 1], a label, and a scan record that is stri
 other exception, a hang (libFuzzer's ``-timeout``) or a crash of a C extension is a finding.
 
     pip install -e '.[fuzz]'
-    python fuzz/fuzz_page.py --seconds 1800 --corpus fuzz-corpus   # a long run (keeps corpus)
-    python fuzz/fuzz_page.py --seconds 90                          # what CI runs
+    python fuzz/fuzz_page.py --seconds 1800    # a long run; the corpus grows in ./fuzz-corpus
+    python fuzz/fuzz_page.py --seconds 90      # what CI runs
     python fuzz/fuzz_page.py crash-1a2b...                         # replay one input, traceback
 
 The seed corpus is made at run time, never committed (the real pages may not be copied into the
@@ -17,8 +17,9 @@ of excluded domains left out) small enough for ``-max_len``, the fixture pages o
 the regression inputs of tests/data/fuzz. Each input picks its content type, URL and whether it
 arrives as bytes (WARC, files, URL) or as text (JSON lines, which may hold lone surrogates) from
 its last bytes, so a saved input replays exactly. Extra arguments go to libFuzzer
-(``-jobs=4``, ``-dict=...``). Exit status: 0 when nothing was found, libFuzzer's non-zero status
-(the input saved as ``crash-*``/``timeout-*`` under ``--artifacts``) when something was.
+(``-max_len=4096``, ``-seed=N``); fuzz/html.dict is its dictionary. Exit status: 0 when nothing
+was found, else libFuzzer's (77 for an exception, 70 for a hang), the input saved as
+``crash-*``/``timeout-*`` under ``--artifacts``.
 
 A finding is fixed, then its input goes to tests/data/fuzz/ named after its quirk;
 tests/test_fuzz.py replays every file there.
@@ -33,14 +34,14 @@ import math
 import os
 import random
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 REGRESSIONS = ROOT / "tests" / "data" / "fuzz"
 FIXTURES = (ROOT / "tests" / "data" / "pages", ROOT / "data")
+# Tokens the mutator splices in: tags, charset declarations, BOMs, mojibake, farm phrases.
+DICTIONARY = Path(__file__).resolve().parent / "html.dict"
 # Inputs longer than this are cut by libFuzzer: real article pages run 20-200 kB, and a longer
 # input only makes each run slower (the hostile sizes are tests/hostile.py's business).
 MAX_LEN = 65_536
@@ -138,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=int, default=40, help="real pages in the seed corpus")
     ap.add_argument("--data", type=Path, default=Path(os.environ.get(
         "FARMDETECT_DATA", ROOT.parent / "shared" / "data")))
-    ap.add_argument("--corpus", type=Path, help="keep the corpus here (default: a temp folder)")
+    ap.add_argument("--corpus", type=Path, default=Path("fuzz-corpus"),
+                    help="the corpus folder, kept for the next run (default: ./fuzz-corpus)")
     ap.add_argument("--artifacts", type=Path, default=Path("."),
                     help="where crash-*/timeout-* inputs go (default: here)")
     args, libfuzzer = ap.parse_known_args(argv)
@@ -158,23 +160,18 @@ def main(argv: list[str] | None = None) -> int:
         import farmdetect.features  # noqa: F401 - every family module, instrumented
         import farmdetect.scorer  # noqa: F401
     scorer()  # the model loads before the clock starts
-    with tempfile.TemporaryDirectory(prefix="farmdetect-fuzz-") as tmp:
-        corpus = args.corpus or Path(tmp)
-        corpus.mkdir(parents=True, exist_ok=True)
-        n = seed_corpus(corpus, args.data, args.seeds)
-        args.artifacts.mkdir(parents=True, exist_ok=True)
-        print(f"fuzz: {n} seed inputs in {corpus}, {args.seconds} s", file=sys.stderr)
-        start = time.monotonic()
-        atheris.Setup([sys.argv[0], f"-max_total_time={args.seconds}", f"-max_len={MAX_LEN}",
-                       f"-timeout={TIMEOUT_S}", "-rss_limit_mb=4096", "-print_final_stats=1",
-                       f"-artifact_prefix={args.artifacts.resolve()}/", *libfuzzer, str(corpus)],
-                      check, enable_python_coverage=True)
-        try:
-            atheris.Fuzz()  # exits the process itself when it finds something
-        finally:
-            print(f"fuzz: {time.monotonic() - start:.0f} s", file=sys.stderr)
+    args.corpus.mkdir(parents=True, exist_ok=True)
+    args.artifacts.mkdir(parents=True, exist_ok=True)
+    n = seed_corpus(args.corpus, args.data, args.seeds)
+    print(f"fuzz: {n} seed inputs in {args.corpus}, {args.seconds} s", file=sys.stderr)
+    # libFuzzer reads its flags in order: a flag given on the command line (-max_len=4096 for
+    # many more, smaller inputs a second) overrides these defaults.
+    atheris.Setup([sys.argv[0], f"-max_total_time={args.seconds}", f"-max_len={MAX_LEN}",
+                   f"-timeout={TIMEOUT_S}", "-rss_limit_mb=4096", "-print_final_stats=1",
+                   f"-dict={DICTIONARY}", f"-artifact_prefix={args.artifacts.resolve()}/",
+                   *libfuzzer, str(args.corpus)], check, enable_python_coverage=True)
+    atheris.Fuzz()  # libFuzzer ends the process itself, with its exit status
     return 0
-
 
 if __name__ == "__main__":
     raise SystemExit(main())
