@@ -173,5 +173,6 @@ def main(argv: list[str] | None = None) -> int:
     atheris.Fuzz()  # libFuzzer ends the process itself, with its exit status
     return 0
 
+
 if __name__ == "__main__":
     raise SystemExit(main())
